@@ -1,0 +1,204 @@
+//! The contract: what an update of a Setter contact is, and every rule it must meet.
+//!
+//! This module is compiled twice: into the widget (wasm32), which validates as the
+//! operator types, and into the proxy (native), which validates again before it
+//! spends the API key. It does no I/O and knows no framework, so both can trust it
+//! to say the same thing about the same input.
+//!
+//! The flow is always the same:
+//!
+//! - the proxy calls [`parse`] on a request body;
+//! - the widget builds a [`ContactUpdate`] from its inputs and calls
+//!   [`ContactUpdate::validate`];
+//!
+//! and both get either a [`ValidUpdate`] (normalized, ready to forward) or a
+//! [`Rejection`] that lists every problem at once.
+
+mod fields;
+mod parse;
+mod rules;
+pub mod timezone;
+pub mod wire;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use fields::Field;
+pub use parse::parse;
+pub use rules::{MAX_CONTACT_ID, parse_contact_id};
+
+/// Problems found in an update: the API field name (`email`, `metadata.campaign`)
+/// mapped to a sentence a person can act on.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// An update of one Setter contact, exactly as `PUT /api/v1/contacts` takes it.
+///
+/// `id`, `wa_id` and `sms_phone_number` find the contact; every other field is a
+/// change. `None` means "leave unchanged" and is left out of the JSON entirely.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wa_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_phone_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_time_zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<BTreeMap<String, String>>,
+}
+
+/// Why an update cannot be sent. Every variant but `BadJson` carries all the
+/// field problems found, not only the first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// The body is not JSON at all (or not a JSON object); says where.
+    #[error("The request body is not a valid JSON object: {0}.")]
+    BadJson(String),
+    /// No `id`, `waId` or `smsPhoneNumber` was given.
+    #[error(
+        "Say which contact to update: give its contact ID (id), WhatsApp ID (waId) or SMS phone number (smsPhoneNumber)."
+    )]
+    MissingIdentifier(FieldErrors),
+    /// At least one field has a bad value, a wrong type or an unknown name.
+    #[error("{}", invalid_fields_sentence(.0))]
+    InvalidField(FieldErrors),
+    /// The contact is named, but no field would change.
+    #[error(
+        "Nothing to update: give at least one of firstName, lastName, fullName, phoneNumber, email, defaultTimeZone or metadata."
+    )]
+    NothingToUpdate,
+}
+
+fn invalid_fields_sentence(fields: &FieldErrors) -> String {
+    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+    match names.as_slice() {
+        [one] => format!("The field {one} is not valid: fix it and send the update again."),
+        many => format!(
+            "{} fields are not valid ({}): fix them and send the update again.",
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
+impl Rejection {
+    /// The code this rejection carries on the wire.
+    pub fn code(&self) -> wire::ErrorCode {
+        match self {
+            Rejection::BadJson(_) => wire::ErrorCode::BadJson,
+            Rejection::MissingIdentifier(_) => wire::ErrorCode::MissingIdentifier,
+            Rejection::InvalidField(_) => wire::ErrorCode::InvalidField,
+            Rejection::NothingToUpdate => wire::ErrorCode::NothingToUpdate,
+        }
+    }
+
+    /// The per-field problems (empty for `BadJson` and `NothingToUpdate`).
+    pub fn fields(&self) -> &FieldErrors {
+        static NONE: FieldErrors = BTreeMap::new();
+        match self {
+            Rejection::MissingIdentifier(fields) | Rejection::InvalidField(fields) => fields,
+            Rejection::BadJson(_) | Rejection::NothingToUpdate => &NONE,
+        }
+    }
+}
+
+/// An update that passed every rule, with its values normalized (phone numbers
+/// stripped of punctuation, names trimmed). Only this type is ever forwarded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ValidUpdate(ContactUpdate);
+
+impl ValidUpdate {
+    /// The normalized update.
+    pub fn update(&self) -> &ContactUpdate {
+        &self.0
+    }
+
+    /// The JSON body to send to Setter.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).expect("a ContactUpdate always serializes")
+    }
+
+    /// The kinds of identifier given (usually one), for logs.
+    pub fn identifier_kinds(&self) -> Vec<Field> {
+        self.0.present_fields().into_iter().filter(|f| f.is_identifier()).collect()
+    }
+
+    /// The names of the fields this update changes, for logs and events. Values
+    /// are deliberately not part of it: they are personal data.
+    pub fn changed_fields(&self) -> Vec<Field> {
+        self.0.present_fields().into_iter().filter(|f| !f.is_identifier()).collect()
+    }
+}
+
+impl ContactUpdate {
+    /// Checks every rule and returns the normalized update, or all the problems.
+    pub fn validate(&self) -> Result<ValidUpdate, Rejection> {
+        rules::validate(self, FieldErrors::new())
+    }
+
+    /// The fields that are set, in API order.
+    pub fn present_fields(&self) -> Vec<Field> {
+        Field::ALL.into_iter().filter(|field| self.has(*field)).collect()
+    }
+
+    /// Whether `field` is set.
+    pub fn has(&self, field: Field) -> bool {
+        match field {
+            Field::Id => self.id.is_some(),
+            Field::WaId => self.wa_id.is_some(),
+            Field::SmsPhoneNumber => self.sms_phone_number.is_some(),
+            Field::FirstName => self.first_name.is_some(),
+            Field::LastName => self.last_name.is_some(),
+            Field::FullName => self.full_name.is_some(),
+            Field::PhoneNumber => self.phone_number.is_some(),
+            Field::Email => self.email.is_some(),
+            Field::DefaultTimeZone => self.default_time_zone.is_some(),
+            Field::Metadata => self.metadata.is_some(),
+        }
+    }
+
+    /// The string slot of a text field (every field but `id` and `metadata`).
+    pub fn text_mut(&mut self, field: Field) -> Option<&mut Option<String>> {
+        match field {
+            Field::WaId => Some(&mut self.wa_id),
+            Field::SmsPhoneNumber => Some(&mut self.sms_phone_number),
+            Field::FirstName => Some(&mut self.first_name),
+            Field::LastName => Some(&mut self.last_name),
+            Field::FullName => Some(&mut self.full_name),
+            Field::PhoneNumber => Some(&mut self.phone_number),
+            Field::Email => Some(&mut self.email),
+            Field::DefaultTimeZone => Some(&mut self.default_time_zone),
+            Field::Id | Field::Metadata => None,
+        }
+    }
+
+    /// The value of a text field, if set.
+    pub fn text(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::WaId => self.wa_id.as_deref(),
+            Field::SmsPhoneNumber => self.sms_phone_number.as_deref(),
+            Field::FirstName => self.first_name.as_deref(),
+            Field::LastName => self.last_name.as_deref(),
+            Field::FullName => self.full_name.as_deref(),
+            Field::PhoneNumber => self.phone_number.as_deref(),
+            Field::Email => self.email.as_deref(),
+            Field::DefaultTimeZone => self.default_time_zone.as_deref(),
+            Field::Id | Field::Metadata => None,
+        }
+    }
+}

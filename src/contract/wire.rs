@@ -1,0 +1,150 @@
+//! The one envelope every proxy answer travels in, shared by the proxy (which
+//! writes it) and the widget (which reads it).
+//!
+//! ```json
+//! {"message": "Contact updated successfully"}
+//! {"error": {"code": "invalid_field", "message": "…", "fields": {"email": "…"}}}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use super::FieldErrors;
+
+/// The sentence of every successful update, as Setter words it.
+pub const UPDATED: &str = "Contact updated successfully";
+
+/// The body of a 200.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Success {
+    pub message: String,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// What went wrong: a stable code for programs, a sentence for people, and the
+/// problems per field when there are any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "FieldErrors::is_empty")]
+    pub fields: FieldErrors,
+}
+
+/// Every error code the proxy answers with. Stable: dashboards may match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    // The update itself (400, 413, 415).
+    BadJson,
+    MissingIdentifier,
+    NothingToUpdate,
+    InvalidField,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    // Setter's answer about the contact (403, 404, 409).
+    NotFound,
+    MultipleMatches,
+    Forbidden,
+    // Setter itself (502, 504).
+    UpstreamAuthFailed,
+    UpstreamError,
+    UpstreamTimeout,
+    // The caller and the route (401, 403, 404, 405, 429).
+    Unauthorized,
+    OriginNotAllowed,
+    RateLimited,
+    NoSuchRoute,
+    MethodNotAllowed,
+    // A bug of ours (500).
+    Internal,
+    /// A code this build does not know yet (a newer proxy); read, never written.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The code as it is spelled on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadJson => "bad_json",
+            ErrorCode::MissingIdentifier => "missing_identifier",
+            ErrorCode::NothingToUpdate => "nothing_to_update",
+            ErrorCode::InvalidField => "invalid_field",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MultipleMatches => "multiple_matches",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::UpstreamAuthFailed => "upstream_auth_failed",
+            ErrorCode::UpstreamError => "upstream_error",
+            ErrorCode::UpstreamTimeout => "upstream_timeout",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::OriginNotAllowed => "origin_not_allowed",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NoSuchRoute => "no_such_route",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_str_matches_the_serde_spelling() {
+        let codes = [
+            ErrorCode::BadJson,
+            ErrorCode::MissingIdentifier,
+            ErrorCode::NothingToUpdate,
+            ErrorCode::InvalidField,
+            ErrorCode::PayloadTooLarge,
+            ErrorCode::UnsupportedMediaType,
+            ErrorCode::NotFound,
+            ErrorCode::MultipleMatches,
+            ErrorCode::Forbidden,
+            ErrorCode::UpstreamAuthFailed,
+            ErrorCode::UpstreamError,
+            ErrorCode::UpstreamTimeout,
+            ErrorCode::Unauthorized,
+            ErrorCode::OriginNotAllowed,
+            ErrorCode::RateLimited,
+            ErrorCode::NoSuchRoute,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::Internal,
+        ];
+        for code in codes {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn unknown_codes_read_as_unknown() {
+        let code: ErrorCode = serde_json::from_str("\"from_the_future\"").unwrap();
+        assert_eq!(code, ErrorCode::Unknown);
+    }
+
+    #[test]
+    fn fields_are_left_out_when_empty() {
+        let body = ErrorEnvelope {
+            error: ErrorBody {
+                code: ErrorCode::NotFound,
+                message: "No contact.".into(),
+                fields: FieldErrors::new(),
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"error":{"code":"not_found","message":"No contact."}}"#
+        );
+    }
+}
