@@ -1,1 +1,219 @@
+//! `contact-proxy`: the command line of the proxy and of the sandbox Setter.
+//!
+//! The widget is built from the library for wasm32; there this binary is empty.
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+    use std::time::Duration;
+
+    use clap::{Args, Parser, Subcommand};
+    use secrecy::SecretString;
+    use setter_contacts::{proxy, sandbox};
+    use tokio::net::TcpListener;
+
+    const KEY_HELP: &str = "\
+The Setter API key is never a flag value (it would show in `ps`). It comes from
+the environment variable SETTER_API_KEY, or from the file named by --api-key-file
+(for Docker and Kubernetes secrets). With --demo no key is needed: the proxy
+forwards to a sandbox Setter of its own.
+
+Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
+
+    /// Update Setter AI contacts from admin dashboards without the API key ever
+    /// reaching a browser.
+    #[derive(Debug, Parser)]
+    #[command(name = "contact-proxy", version, after_help = KEY_HELP)]
+    #[command(args_conflicts_with_subcommands = true)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Option<Command>,
+        #[command(flatten)]
+        proxy: ProxyArgs,
+    }
+
+    #[derive(Debug, Subcommand)]
+    enum Command {
+        /// Run the sandbox Setter: a local stand-in for PUT /api/v1/contacts with
+        /// demo contacts. Its key comes from the environment variable SANDBOX_API_KEY.
+        Sandbox {
+            /// Address to listen on.
+            #[arg(long, env = "SANDBOX_LISTEN", default_value = "127.0.0.1:8090")]
+            listen: SocketAddr,
+        },
+    }
+
+    #[derive(Debug, Args)]
+    struct ProxyArgs {
+        /// Address to listen on.
+        #[arg(long, env = "CONTACT_PROXY_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Setter's base URL; updates go to {upstream}/api/v1/contacts.
+        #[arg(long, env = "CONTACT_PROXY_UPSTREAM", default_value = proxy::SETTER_URL)]
+        upstream: String,
+        /// How long Setter may take to answer, in milliseconds (then 504).
+        #[arg(long, env = "CONTACT_PROXY_UPSTREAM_TIMEOUT_MS", default_value_t = 10_000)]
+        upstream_timeout_ms: u64,
+        /// An origin (https://host[:port]) whose pages may send updates, besides
+        /// the proxy's own. Repeatable; the environment variable takes a comma list.
+        #[arg(long = "allowed-origin", env = "CONTACT_PROXY_ALLOWED_ORIGINS", value_delimiter = ',')]
+        allowed_origins: Vec<String>,
+        /// Serve the built widget from this directory at / (e.g. dist).
+        #[arg(long, env = "CONTACT_PROXY_DIST")]
+        dist: Option<PathBuf>,
+        /// Read the Setter API key from this file (first line, trimmed).
+        #[arg(long, env = "SETTER_API_KEY_FILE")]
+        api_key_file: Option<PathBuf>,
+        /// Forward to a sandbox Setter started in this process, with a random key:
+        /// no real key, no internet. Also serves GET /sandbox/contacts.
+        #[arg(long, env = "CONTACT_PROXY_DEMO", conflicts_with_all = ["upstream", "api_key_file"])]
+        demo: bool,
+    }
+
+    /// What stops the program, with the sentence that tells the user what to do.
+    #[derive(Debug, thiserror::Error)]
+    enum StartError {
+        #[error(
+            "no Setter API key: set SETTER_API_KEY, or pass --api-key-file PATH, or run with --demo to try the built-in sandbox"
+        )]
+        NoKey,
+        #[error("cannot read the API key file {path:?}: {source}")]
+        KeyFile { path: PathBuf, source: std::io::Error },
+        #[error("the API key file {0:?} is empty")]
+        EmptyKeyFile(PathBuf),
+        #[error("no sandbox key: set SANDBOX_API_KEY to the key the sandbox should accept")]
+        NoSandboxKey,
+        #[error("cannot listen on {addr}: {source}")]
+        Listen { addr: SocketAddr, source: std::io::Error },
+        #[error("cannot start the sandbox: {0}")]
+        Sandbox(std::io::Error),
+        #[error(transparent)]
+        Config(#[from] proxy::ConfigError),
+        #[error("server stopped: {0}")]
+        Serve(std::io::Error),
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "info".into()),
+            )
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+        let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime starts");
+        let outcome = runtime.block_on(async {
+            match cli.command {
+                Some(Command::Sandbox { listen }) => run_sandbox(listen).await,
+                None => run_proxy(cli.proxy).await,
+            }
+        });
+        match outcome {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("contact-proxy: {err}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    async fn run_proxy(args: ProxyArgs) -> Result<(), StartError> {
+        let (upstream, api_key, sandbox_view) = if args.demo {
+            let sandbox = sandbox::spawn_in_process().await.map_err(StartError::Sandbox)?;
+            tracing::info!(sandbox = %sandbox.url, "demo mode: forwarding to the in-process sandbox Setter");
+            (sandbox.url, sandbox.key, Some(sandbox::contacts_view(sandbox.store)))
+        } else {
+            (args.upstream, read_key(args.api_key_file)?, None)
+        };
+        let config = proxy::Config {
+            upstream,
+            upstream_timeout: Duration::from_millis(args.upstream_timeout_ms),
+            allowed_origins: args.allowed_origins,
+            dist: args.dist,
+            api_key,
+        };
+        let mut app = proxy::router(&config)?;
+        if let Some(view) = sandbox_view {
+            app = view.merge(app);
+        }
+        let listener = bind(args.listen).await?;
+        let address = listener.local_addr().map_err(StartError::Serve)?;
+        tracing::info!(upstream = %config.upstream, "contact-proxy listening on http://{address}");
+        if config.dist.is_some() {
+            println!("Open http://{address}/ in a browser.");
+        }
+        proxy::serve(listener, app, shutdown_signal()).await.map_err(StartError::Serve)
+    }
+
+    async fn run_sandbox(listen: SocketAddr) -> Result<(), StartError> {
+        let key = std::env::var("SANDBOX_API_KEY")
+            .ok()
+            .filter(|key| !key.trim().is_empty())
+            .ok_or(StartError::NoSandboxKey)?;
+        let app = sandbox::router(SecretString::from(key), sandbox::Store::demo());
+        let listener = bind(listen).await?;
+        let address = listener.local_addr().map_err(StartError::Serve)?;
+        tracing::info!("sandbox Setter listening on http://{address}");
+        proxy::serve(listener, app, shutdown_signal()).await.map_err(StartError::Serve)
+    }
+
+    /// The key from SETTER_API_KEY or from --api-key-file; the file wins when both are set.
+    fn read_key(file: Option<PathBuf>) -> Result<SecretString, StartError> {
+        let key = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|source| StartError::KeyFile { path: path.clone(), source })?;
+                let key = text.lines().next().unwrap_or_default().trim().to_owned();
+                if key.is_empty() {
+                    return Err(StartError::EmptyKeyFile(path));
+                }
+                key
+            }
+            None => std::env::var("SETTER_API_KEY")
+                .ok()
+                .map(|key| key.trim().to_owned())
+                .filter(|key| !key.is_empty())
+                .ok_or(StartError::NoKey)?,
+        };
+        Ok(SecretString::from(key))
+    }
+
+    async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+        TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })
+    }
+
+    /// Resolves on Ctrl-C or SIGTERM: the server then drains and exits.
+    async fn shutdown_signal() {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = terminate => {},
+        }
+        tracing::info!("shutting down: finishing the updates in flight");
+    }
+}

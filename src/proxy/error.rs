@@ -1,0 +1,91 @@
+//! Every way a proxy answer can go wrong, and the one envelope it travels in.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::upstream::UpstreamError;
+use super::update::MAX_BODY_BYTES;
+use crate::contract::Rejection;
+use crate::contract::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
+
+/// An error answer of the proxy. Its `Display` is the sentence the caller sees.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("Send the update as JSON, with the header Content-Type: application/json.")]
+    UnsupportedMediaType,
+    #[error(
+        "The update is larger than {} KiB; send only the fields that change.",
+        MAX_BODY_BYTES / 1024
+    )]
+    PayloadTooLarge,
+    #[error("The request body could not be read to its end; send the update again.")]
+    UnreadableBody,
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    #[error(
+        "Pages from {0} may not update contacts through this proxy; an administrator can allow that origin with --allowed-origin."
+    )]
+    OriginNotAllowed(String),
+    #[error("There is nothing at {0}; contacts are updated with PUT /api/contacts.")]
+    NoSuchRoute(String),
+    #[error("{method} is not allowed on {path}; contacts are updated with PUT /api/contacts.")]
+    MethodNotAllowed { method: String, path: String },
+}
+
+impl ApiError {
+    /// The stable code on the wire.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::UnreadableBody => ErrorCode::BadJson,
+            ApiError::Rejected(rejection) => rejection.code(),
+            ApiError::Upstream(upstream) => upstream.code(),
+            ApiError::OriginNotAllowed(_) => ErrorCode::OriginNotAllowed,
+            ApiError::NoSuchRoute(_) => ErrorCode::NoSuchRoute,
+            ApiError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+        }
+    }
+
+    /// The HTTP status, which follows from the code alone.
+    pub fn status(&self) -> StatusCode {
+        status_of(self.code())
+    }
+}
+
+/// The status of each code: one table, so no two places can disagree.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::BadJson
+        | ErrorCode::MissingIdentifier
+        | ErrorCode::NothingToUpdate
+        | ErrorCode::InvalidField => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden | ErrorCode::OriginNotAllowed => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound | ErrorCode::NoSuchRoute => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MultipleMatches => StatusCode::CONFLICT,
+        ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::UpstreamAuthFailed | ErrorCode::UpstreamError => StatusCode::BAD_GATEWAY,
+        ErrorCode::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorCode::Internal | ErrorCode::Unknown => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let fields = match &self {
+            ApiError::Rejected(rejection) => rejection.fields().clone(),
+            _ => Default::default(),
+        };
+        let body = ErrorEnvelope {
+            error: ErrorBody { code: self.code(), message: self.to_string(), fields },
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,224 @@
+//! The only code that talks to Setter, and the only code that reads the key.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::contract::ValidUpdate;
+use crate::contract::wire::ErrorCode;
+
+/// How much of Setter's answer is read; the rest is never buffered.
+pub const MAX_UPSTREAM_BODY_BYTES: usize = 64 * 1024;
+/// How much of Setter's 400 message is passed on to the operator.
+const MAX_SETTER_MESSAGE_CHARS: usize = 500;
+
+/// Why Setter did not apply an update.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("No contact matches that identifier.")]
+    NotFound,
+    #[error("Several contacts match that identifier; use the contact ID instead.")]
+    MultipleMatches,
+    #[error("Your organization has no access to this contact.")]
+    Forbidden,
+    #[error(
+        "Setter refused this server's API key. Nothing the person at the form can change fixes this: an administrator must set a valid key."
+    )]
+    AuthFailed,
+    #[error("Setter rejected the update: {0}")]
+    Rejected(String),
+    #[error("Setter could not be reached or answered with an error; try again in a minute.")]
+    Unavailable {
+        /// What happened, for the log only: it may name internal hosts.
+        detail: String,
+        status: Option<u16>,
+    },
+    #[error("Setter did not answer within {0} ms; try again in a minute.")]
+    Timeout(u128),
+}
+
+impl UpstreamError {
+    /// The code on the wire.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            UpstreamError::NotFound => ErrorCode::NotFound,
+            UpstreamError::MultipleMatches => ErrorCode::MultipleMatches,
+            UpstreamError::Forbidden => ErrorCode::Forbidden,
+            UpstreamError::AuthFailed => ErrorCode::UpstreamAuthFailed,
+            UpstreamError::Rejected(_) => ErrorCode::InvalidField,
+            UpstreamError::Unavailable { .. } => ErrorCode::UpstreamError,
+            UpstreamError::Timeout(_) => ErrorCode::UpstreamTimeout,
+        }
+    }
+
+    /// The status Setter answered with, when it answered at all.
+    pub fn upstream_status(&self) -> Option<u16> {
+        match self {
+            UpstreamError::NotFound => Some(404),
+            UpstreamError::MultipleMatches => Some(409),
+            UpstreamError::Forbidden => Some(403),
+            UpstreamError::AuthFailed => Some(401),
+            UpstreamError::Rejected(_) => Some(400),
+            UpstreamError::Unavailable { status, .. } => *status,
+            UpstreamError::Timeout(_) => None,
+        }
+    }
+}
+
+/// A client for Setter's contacts endpoint. Cheap to clone; clones share one
+/// connection pool, so connections to Setter are reused across updates.
+#[derive(Clone)]
+pub struct Upstream {
+    http: reqwest::Client,
+    endpoint: String,
+    authorization: HeaderValue,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upstream").field("endpoint", &self.endpoint).finish_non_exhaustive()
+    }
+}
+
+impl Upstream {
+    /// A client for `{base_url}/api/v1/contacts` that sends `key` as a Bearer token.
+    pub fn new(base_url: &str, key: &SecretString, timeout: Duration) -> Result<Upstream, String> {
+        let mut authorization = HeaderValue::try_from(format!("Bearer {}", key.expose_secret()))
+            .map_err(|_| "the API key holds characters an HTTP header cannot carry".to_owned())?;
+        // Marked sensitive: HTTP libraries then leave it out of their debug output.
+        authorization.set_sensitive(true);
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|err| format!("the HTTP client could not start: {err}"))?;
+        let endpoint = format!("{}/api/v1/contacts", base_url.trim_end_matches('/'));
+        Ok(Upstream { http, endpoint, authorization, timeout })
+    }
+
+    /// Sends the update; `Ok` with Setter's status when it applied it.
+    ///
+    /// PUT is idempotent (RFC 9110 §9.2.2), so a connection that failed before
+    /// any byte of the request left is tried once more.
+    pub async fn forward(&self, update: &ValidUpdate) -> Result<u16, UpstreamError> {
+        let body = update.to_json();
+        let mut response = self.send(body.clone()).await;
+        if matches!(&response, Err(err) if err.is_connect()) {
+            response = self.send(body).await;
+        }
+        let response = response.map_err(|err| self.transport_error(err))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(status.as_u16());
+        }
+        let answer = self.read_capped(response).await?;
+        Err(match status {
+            StatusCode::NOT_FOUND => UpstreamError::NotFound,
+            StatusCode::CONFLICT => UpstreamError::MultipleMatches,
+            StatusCode::FORBIDDEN => UpstreamError::Forbidden,
+            StatusCode::UNAUTHORIZED => UpstreamError::AuthFailed,
+            StatusCode::BAD_REQUEST => UpstreamError::Rejected(setter_message(&answer)),
+            other => UpstreamError::Unavailable {
+                detail: format!("Setter answered {other}"),
+                status: Some(other.as_u16()),
+            },
+        })
+    }
+
+    async fn send(&self, body: String) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .put(&self.endpoint)
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+    }
+
+    /// Reads at most [`MAX_UPSTREAM_BODY_BYTES`] of an answer.
+    async fn read_capped(&self, mut response: reqwest::Response) -> Result<Vec<u8>, UpstreamError> {
+        let mut body = Vec::new();
+        while body.len() < MAX_UPSTREAM_BODY_BYTES {
+            match response.chunk().await.map_err(|err| self.transport_error(err))? {
+                Some(chunk) => body.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        body.truncate(MAX_UPSTREAM_BODY_BYTES);
+        Ok(body)
+    }
+
+    fn transport_error(&self, err: reqwest::Error) -> UpstreamError {
+        if err.is_timeout() {
+            UpstreamError::Timeout(self.timeout.as_millis())
+        } else {
+            // without_url: the endpoint is not secret, but keep logs to the point.
+            UpstreamError::Unavailable { detail: error_chain(&err.without_url()), status: None }
+        }
+    }
+}
+
+/// The error and its causes on one line: "error sending request: connection refused".
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
+}
+
+/// Setter's explanation of a 400: the `error` or `message` string of a JSON
+/// answer, or the text itself; trimmed and cut to 500 characters.
+fn setter_message(answer: &[u8]) -> String {
+    let json: Option<serde_json::Value> = serde_json::from_slice(answer).ok();
+    let from_json = json.as_ref().and_then(|value| {
+        [&value["error"], &value["message"], &value["error"]["message"]]
+            .into_iter()
+            .find_map(|candidate| candidate.as_str())
+    });
+    let text = match from_json {
+        Some(text) => text.to_owned(),
+        None => String::from_utf8_lossy(answer).into_owned(),
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return "Setter gave no reason.".to_owned();
+    }
+    let mut cut: String = text.chars().take(MAX_SETTER_MESSAGE_CHARS).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setter_messages_are_found_trimmed_and_cut() {
+        assert_eq!(setter_message(br#"{"error": " Invalid email "}"#), "Invalid email");
+        assert_eq!(setter_message(br#"{"message": "Bad timezone"}"#), "Bad timezone");
+        assert_eq!(setter_message(br#"{"error": {"message": "Nested"}}"#), "Nested");
+        assert_eq!(setter_message(b"plain words\n"), "plain words");
+        assert_eq!(setter_message(b"  "), "Setter gave no reason.");
+        let long = "é".repeat(600);
+        let cut = setter_message(long.as_bytes());
+        assert_eq!(cut.chars().count(), 501, "500 characters and an ellipsis");
+    }
+
+    #[test]
+    fn debug_output_never_holds_the_key() {
+        let key = SecretString::from("canary-key-1234567890");
+        let upstream = Upstream::new("http://127.0.0.1:9", &key, Duration::from_secs(1)).unwrap();
+        let debug = format!("{upstream:?} {key:?}");
+        assert!(!debug.contains("canary"), "{debug}");
+    }
+}
