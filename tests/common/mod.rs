@@ -175,3 +175,9 @@ pub async fn send(request: reqwest::RequestBuilder) -> Reply {
     reply.assert_clean();
     reply
 }
+
+/// GETs `url` and parses the JSON answer.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> T {
+    let text = reqwest::get(url).await.expect("answers").text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
+}

@@ -1,0 +1,274 @@
+//! The contact-proxy binary as an administrator runs it: start-up, key handling,
+//! logs, demo mode and graceful shutdown.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use serde_json::json;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_contact-proxy");
+
+fn command() -> Command {
+    let mut command = Command::new(BINARY);
+    for var in ["SETTER_API_KEY", "SETTER_API_KEY_FILE", "CONTACT_PROXY_DEMO", "CONTACT_PROXY_UPSTREAM", "RUST_LOG"] {
+        command.env_remove(var);
+    }
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+}
+
+/// A running contact-proxy and everything it printed so far.
+struct Running {
+    child: Child,
+    url: String,
+    output: Arc<Mutex<String>>,
+}
+
+impl Running {
+    /// Starts the binary with `args` on a free port and waits until it listens.
+    fn start(mut command: Command, args: &[&str]) -> Running {
+        let mut child = command.args(["--listen", "127.0.0.1:0"]).args(args).spawn().unwrap();
+        let output = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some((_, address)) = line.split_once("listening on http://") {
+                    let _ = tx.send(address.split_whitespace().next().unwrap_or_default().to_owned());
+                }
+                sink.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let mut stdout = child.stdout.take().unwrap();
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text);
+            sink.lock().unwrap().push_str(&text);
+        });
+        let address = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| {
+            panic!("contact-proxy did not start: {}", output.lock().unwrap())
+        });
+        Running { child, url: format!("http://{address}"), output }
+    }
+
+    fn terminate(&self) {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        assert!(status.unwrap().success());
+    }
+
+    /// Waits for the exit (SIGTERM first); returns the exit code and all output.
+    fn stop(mut self) -> (Option<i32>, String) {
+        self.terminate();
+        let code = wait_with_timeout(&mut self.child, Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(100)); // let the readers drain
+        let output = self.output.lock().unwrap().clone();
+        (code, output)
+    }
+}
+
+fn wait_with_timeout(child: &mut Child, limit: Duration) -> Option<i32> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("contact-proxy did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn output_of(command: &mut Command) -> (Option<i32>, String) {
+    let output = command.output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), text)
+}
+
+#[test]
+fn without_a_key_it_refuses_to_start_and_says_how_to_fix_it() {
+    let (code, text) = output_of(&mut command());
+    assert_eq!(code, Some(2));
+    for hint in ["SETTER_API_KEY", "--api-key-file", "--demo"] {
+        assert!(text.contains(hint), "{text}");
+    }
+    let (code, text) = output_of(command().env("SETTER_API_KEY", "   "));
+    assert_eq!(code, Some(2), "a blank key is no key: {text}");
+}
+
+#[test]
+fn a_missing_or_empty_key_file_is_named() {
+    let (code, text) = output_of(command().args(["--api-key-file", "/nonexistent/key"]));
+    assert_eq!(code, Some(2));
+    assert!(text.contains("/nonexistent/key"), "{text}");
+    let empty = std::env::temp_dir().join(format!("empty-key-{}", std::process::id()));
+    std::fs::write(&empty, "\n").unwrap();
+    let (code, text) = output_of(command().arg("--api-key-file").arg(&empty));
+    assert_eq!(code, Some(2));
+    assert!(text.contains("is empty"), "{text}");
+    std::fs::remove_file(empty).unwrap();
+}
+
+#[test]
+fn bad_flags_are_refused_at_start() {
+    let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--allowed-origin", "admin.example.com"]));
+    assert_eq!(code, Some(2));
+    assert!(text.contains("scheme://host"), "{text}");
+    let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--dist", "/nonexistent/dist"]));
+    assert_eq!(code, Some(2));
+    assert!(text.contains("trunk build"), "{text}");
+    let (code, _) = output_of(command().args(["--demo", "--upstream", "https://example.com"]));
+    assert_eq!(code, Some(2), "--demo and --upstream exclude each other");
+}
+
+#[test]
+fn help_shows_no_secret() {
+    let key_file = std::env::temp_dir().join(format!("help-key-{}", std::process::id()));
+    std::fs::write(&key_file, CANARY_KEY).unwrap();
+    let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).env("SETTER_API_KEY_FILE", &key_file).arg("--help"));
+    assert_eq!(code, Some(0));
+    assert!(text.contains("SETTER_API_KEY"), "help explains where the key comes from");
+    assert!(!text.contains(CANARY_KEY), "{text}");
+    std::fs::remove_file(key_file).unwrap();
+}
+
+#[tokio::test]
+async fn the_key_is_in_no_answer_and_no_log_line_even_at_trace_level() {
+    let setter = FakeSetter::with(|request| match request.body.contains("15550000401") {
+        true => Answer::new(401, r#"{"error": "Invalid API key"}"#),
+        false => Answer::updated(),
+    })
+    .await;
+    let mut env = command();
+    env.env("SETTER_API_KEY", CANARY_KEY).env("RUST_LOG", "trace");
+    let proxy = Running::start(env, &["--upstream", &setter.url]);
+
+    let secret_email = "ada.private@example.com";
+    let bodies = [
+        json!({"id": 101, "email": secret_email, "firstName": "Ada"}).to_string(),
+        json!({"waId": "15550000401", "lastName": "Refused"}).to_string(),
+        r#"{"id": "#.to_owned(),
+        json!({"id": 1, "email": "bad@"}).to_string(),
+    ];
+    let mut statuses = vec![];
+    for body in &bodies {
+        statuses.push(put_json(&proxy.url, body).await.status); // put_json asserts: no key in the answer
+    }
+    assert_eq!(statuses, [200, 502, 400, 400]);
+    assert_eq!(setter.requests()[0].headers["authorization"], format!("Bearer {CANARY_KEY}"), "the key did travel upstream");
+
+    let (code, log) = proxy.stop();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(!log.contains(CANARY_KEY), "the key is in the log");
+    assert!(!log.contains(secret_email), "field values stay out of the log");
+    let update_lines: Vec<&str> = log.lines().filter(|line| line.contains("update forwarded")).collect();
+    assert_eq!(update_lines.len(), 2, "one line per forwarded update:\n{log}");
+    let first = update_lines[0];
+    for part in ["request_id=", "identifier=id", "changed=firstName,email", "upstream_status=200", "latency_ms="] {
+        assert!(first.contains(part), "{part} missing in {first}");
+    }
+    assert!(update_lines[1].contains("upstream_status=401"), "{}", update_lines[1]);
+}
+
+#[tokio::test]
+async fn the_key_file_is_read_and_trimmed() {
+    let setter = FakeSetter::answering(Answer::updated()).await;
+    let key_file = std::env::temp_dir().join(format!("key-{}", std::process::id()));
+    std::fs::write(&key_file, format!("{CANARY_KEY}\n")).unwrap();
+    let proxy = Running::start(command(), &["--upstream", &setter.url, "--api-key-file", key_file.to_str().unwrap()]);
+    assert_eq!(put_json(&proxy.url, r#"{"id": 1, "firstName": "Ada"}"#).await.status, 200);
+    assert_eq!(setter.requests()[0].headers["authorization"], format!("Bearer {CANARY_KEY}"));
+    proxy.stop();
+    std::fs::remove_file(key_file).unwrap();
+}
+
+#[tokio::test]
+async fn demo_mode_needs_no_key_and_shows_the_sandbox_contacts() {
+    let proxy = Running::start(command(), &["--demo"]);
+    let reply = put_json(&proxy.url, r#"{"waId": "15550000102", "email": "grace@cobol.example"}"#).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let contacts: Vec<serde_json::Value> =
+        get_json(&format!("{}/sandbox/contacts", proxy.url)).await;
+    let grace = contacts.iter().find(|c| c["id"] == 102).unwrap();
+    assert_eq!(grace["email"], "grace@cobol.example");
+    let reply = put_json(&proxy.url, r#"{"id": 201, "email": "x@y.example"}"#).await;
+    assert_eq!(reply.code(), "forbidden");
+    let (code, log) = proxy.stop();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[tokio::test]
+async fn sigterm_lets_updates_in_flight_finish() {
+    let setter = FakeSetter::answering(Answer::updated().after(Duration::from_millis(800))).await;
+    let mut env = command();
+    env.env("SETTER_API_KEY", CANARY_KEY);
+    let proxy = Running::start(env, &["--upstream", &setter.url]);
+    let in_flight: Vec<_> = (1..=10)
+        .map(|id| {
+            let url = proxy.url.clone();
+            tokio::spawn(async move { put_json(&url, &format!(r#"{{"id": {id}, "firstName": "A"}}"#)).await })
+        })
+        .collect();
+    // Wait until all ten reached Setter, then ask the proxy to stop.
+    for _ in 0..100 {
+        if setter.requests().len() == 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(setter.requests().len(), 10);
+    proxy.terminate();
+    for update in in_flight {
+        assert_eq!(update.await.unwrap().status, 200, "an update in flight was cut off");
+    }
+    let url = proxy.url.clone();
+    let (code, log) = proxy.stop();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(reqwest::get(format!("{url}/healthz")).await.is_err(), "no longer listening");
+}
+
+#[test]
+fn the_sandbox_subcommand_needs_its_own_key() {
+    let (code, text) = output_of(command().env_remove("SANDBOX_API_KEY").arg("sandbox"));
+    assert_eq!(code, Some(2));
+    assert!(text.contains("SANDBOX_API_KEY"), "{text}");
+}
+
+#[tokio::test]
+async fn the_sandbox_subcommand_serves_setters_endpoint() {
+    let mut env = command();
+    env.env("SANDBOX_API_KEY", "standalone-key");
+    let mut child = env.args(["sandbox", "--listen", "127.0.0.1:0"]).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines.next().expect("sandbox prints where it listens").unwrap();
+        if let Some((_, address)) = line.split_once("listening on http://") {
+            break address.trim().to_owned();
+        }
+    };
+    let response = reqwest::Client::new()
+        .put(format!("http://{address}/api/v1/contacts"))
+        .bearer_auth("standalone-key")
+        .header("content-type", "application/json")
+        .body(r#"{"id": 103, "phoneNumber": "+44 20 7946 0000"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let contacts: Vec<serde_json::Value> =
+        get_json(&format!("http://{address}/sandbox/contacts")).await;
+    assert_eq!(contacts.iter().find(|c| c["id"] == 103).unwrap()["phoneNumber"], "+442079460000");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
