@@ -17,6 +17,7 @@ mod cli {
     use std::process::ExitCode;
     use std::time::Duration;
 
+    use axum::http::HeaderName;
     use clap::{Args, Parser, Subcommand};
     use secrecy::SecretString;
     use setter_contacts::{proxy, sandbox};
@@ -74,6 +75,24 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// Read the Setter API key from this file (first line, trimmed).
         #[arg(long, env = "SETTER_API_KEY_FILE")]
         api_key_file: Option<PathBuf>,
+        /// A header that a trusted sign-in gateway sets to the signed-in user (e.g.
+        /// X-Forwarded-Email from oauth2-proxy). Requests without it are refused
+        /// (401) and its value is logged as the actor of each update. Only safe when
+        /// the proxy is reachable through that gateway alone.
+        #[arg(long, env = "CONTACT_PROXY_TRUSTED_USER_HEADER")]
+        trusted_user_header: Option<HeaderName>,
+        /// Updates one client may send per minute, and in one burst (0: no limit).
+        /// A client is the trusted user when --trusted-user-header is set, else
+        /// the TCP peer's IP address.
+        #[arg(long, env = "CONTACT_PROXY_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+        rate_limit_per_minute: u32,
+        /// The CSP frame-ancestors of the served widget: which pages may frame it
+        /// (e.g. "'self' https://admin.example.com").
+        #[arg(long, env = "CONTACT_PROXY_FRAME_ANCESTORS", default_value = "'self'")]
+        frame_ancestors: String,
+        /// Connections served at once; more wait until one closes.
+        #[arg(long, env = "CONTACT_PROXY_MAX_CONNECTIONS", default_value_t = 1024)]
+        max_connections: usize,
         /// Forward to a sandbox Setter started in this process, with a random key:
         /// no real key, no internet. Also serves GET /sandbox/contacts.
         #[arg(long, env = "CONTACT_PROXY_DEMO", conflicts_with_all = ["upstream", "api_key_file"])]
@@ -99,6 +118,8 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         Sandbox(std::io::Error),
         #[error(transparent)]
         Config(#[from] proxy::ConfigError),
+        #[error(transparent)]
+        BadKey(#[from] proxy::BadKey),
         #[error("server stopped: {0}")]
         Serve(std::io::Error),
     }
@@ -135,15 +156,20 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             tracing::info!(sandbox = %sandbox.url, "demo mode: forwarding to the in-process sandbox Setter");
             (sandbox.url, sandbox.key, Some(sandbox::contacts_view(sandbox.store)))
         } else {
-            (args.upstream, read_key(args.api_key_file)?, None)
+            (args.upstream, read_key(args.api_key_file.as_deref())?, None)
         };
         let config = proxy::Config {
-            upstream,
             upstream_timeout: Duration::from_millis(args.upstream_timeout_ms),
             allowed_origins: args.allowed_origins,
             dist: args.dist,
-            api_key,
+            trusted_user_header: args.trusted_user_header,
+            rate_limit_per_minute: args.rate_limit_per_minute,
+            frame_ancestors: args.frame_ancestors,
+            ..proxy::Config::new(upstream, proxy::KeySlot::new(&api_key)?)
         };
+        if let Some(path) = args.api_key_file {
+            tokio::spawn(reload_key_on_sighup(path, config.api_key.clone()));
+        }
         let mut app = proxy::router(&config)?;
         if let Some(view) = sandbox_view {
             app = view.merge(app);
@@ -154,7 +180,31 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         if config.dist.is_some() {
             println!("Open http://{address}/ in a browser.");
         }
-        proxy::serve(listener, app, shutdown_signal()).await.map_err(StartError::Serve)
+        let limits = proxy::ServerLimits {
+            max_connections: args.max_connections,
+            drain_timeout: config.upstream_timeout + Duration::from_secs(5),
+            ..Default::default()
+        };
+        proxy::serve(listener, app, shutdown_signal(), limits).await.map_err(StartError::Serve)
+    }
+
+    /// SIGHUP re-reads the key file (a rotated Kubernetes or Docker secret). A bad
+    /// file is logged and the old key kept, so a botched rotation stops nothing.
+    async fn reload_key_on_sighup(path: PathBuf, slot: proxy::KeySlot) {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let Ok(mut hangups) = signal(SignalKind::hangup()) else { return };
+            while hangups.recv().await.is_some() {
+                match read_key(Some(&path)).map(|key| slot.replace(&key)) {
+                    Ok(Ok(())) => tracing::info!(?path, "API key reloaded"),
+                    Ok(Err(err)) => tracing::error!(?path, %err, "API key not reloaded; keeping the old one"),
+                    Err(err) => tracing::error!(%err, "API key not reloaded; keeping the old one"),
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (path, slot);
     }
 
     async fn run_sandbox(listen: SocketAddr) -> Result<(), StartError> {
@@ -166,18 +216,20 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         let listener = bind(listen).await?;
         let address = listener.local_addr().map_err(StartError::Serve)?;
         tracing::info!("sandbox Setter listening on http://{address}");
-        proxy::serve(listener, app, shutdown_signal()).await.map_err(StartError::Serve)
+        proxy::serve(listener, app, shutdown_signal(), proxy::ServerLimits::default())
+            .await
+            .map_err(StartError::Serve)
     }
 
     /// The key from SETTER_API_KEY or from --api-key-file; the file wins when both are set.
-    fn read_key(file: Option<PathBuf>) -> Result<SecretString, StartError> {
+    fn read_key(file: Option<&std::path::Path>) -> Result<SecretString, StartError> {
         let key = match file {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|source| StartError::KeyFile { path: path.clone(), source })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| StartError::KeyFile { path: path.to_owned(), source })?;
                 let key = text.lines().next().unwrap_or_default().trim().to_owned();
                 if key.is_empty() {
-                    return Err(StartError::EmptyKeyFile(path));
+                    return Err(StartError::EmptyKeyFile(path.to_owned()));
                 }
                 key
             }

@@ -39,13 +39,14 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    // The update itself (400, 413, 415).
+    // The update itself (400, 408, 413, 415).
     BadJson,
     MissingIdentifier,
     NothingToUpdate,
     InvalidField,
     PayloadTooLarge,
     UnsupportedMediaType,
+    RequestTimeout,
     // Setter's answer about the contact (403, 404, 409).
     NotFound,
     MultipleMatches,
@@ -77,6 +78,7 @@ impl ErrorCode {
             ErrorCode::InvalidField => "invalid_field",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MultipleMatches => "multiple_matches",
             ErrorCode::Forbidden => "forbidden",
@@ -107,6 +109,7 @@ mod tests {
             ErrorCode::InvalidField,
             ErrorCode::PayloadTooLarge,
             ErrorCode::UnsupportedMediaType,
+            ErrorCode::RequestTimeout,
             ErrorCode::NotFound,
             ErrorCode::MultipleMatches,
             ErrorCode::Forbidden,

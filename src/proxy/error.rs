@@ -1,7 +1,7 @@
 //! Every way a proxy answer can go wrong, and the one envelope it travels in.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::upstream::UpstreamError;
@@ -21,6 +21,8 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("The request body could not be read to its end; send the update again.")]
     UnreadableBody,
+    #[error("The update took too long to arrive; check the connection and send it again.")]
+    BodyTimeout,
     #[error(transparent)]
     Rejected(#[from] Rejection),
     #[error(transparent)]
@@ -29,6 +31,14 @@ pub enum ApiError {
         "Pages from {0} may not update contacts through this proxy; an administrator can allow that origin with --allowed-origin."
     )]
     OriginNotAllowed(String),
+    #[error(
+        "Sign in through the dashboard first: this request did not come through the sign-in gateway (no {0} header)."
+    )]
+    Unauthorized(String),
+    #[error("Too many updates from you in a short time; wait {retry_after_secs} s and try again.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("The proxy hit an unexpected error; try again, and tell an administrator if it keeps happening.")]
+    Internal,
     #[error("There is nothing at {0}; contacts are updated with PUT /api/contacts.")]
     NoSuchRoute(String),
     #[error("{method} is not allowed on {path}; contacts are updated with PUT /api/contacts.")]
@@ -42,6 +52,10 @@ impl ApiError {
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             ApiError::UnreadableBody => ErrorCode::BadJson,
+            ApiError::BodyTimeout => ErrorCode::RequestTimeout,
+            ApiError::Unauthorized(_) => ErrorCode::Unauthorized,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Internal => ErrorCode::Internal,
             ApiError::Rejected(rejection) => rejection.code(),
             ApiError::Upstream(upstream) => upstream.code(),
             ApiError::OriginNotAllowed(_) => ErrorCode::OriginNotAllowed,
@@ -67,6 +81,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Forbidden | ErrorCode::OriginNotAllowed => StatusCode::FORBIDDEN,
         ErrorCode::NotFound | ErrorCode::NoSuchRoute => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::MultipleMatches => StatusCode::CONFLICT,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -86,6 +101,10 @@ impl IntoResponse for ApiError {
         let body = ErrorEnvelope {
             error: ErrorBody { code: self.code(), message: self.to_string(), fields },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }

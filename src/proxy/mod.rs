@@ -5,33 +5,38 @@
 //! browser ── PUT /api/contacts ──▶ [origin check] ▶ update ▶ Upstream ── PUT /api/v1/contacts ──▶ Setter
 //! ```
 //!
-//! Cross-cutting behaviour (origin check, body limit, request ids, no-store) is
-//! layered on the router; the handler in [`update`] only checks and forwards.
+//! Cross-cutting behaviour (request ids, origin check, CORS, caller identity,
+//! rate limit, security headers) is layered on the router; the handler in
+//! `update` only checks and forwards, and `server` bounds what clients may hold.
 
 mod error;
+mod identity;
+mod key;
+mod limit;
 mod origin;
+mod server;
 mod update;
 mod upstream;
 
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Method, Request, Uri, header};
+use axum::http::{HeaderName, HeaderValue, Method, Request, Uri, header};
 use axum::routing::{get, put};
 use axum::{Json, middleware};
-use secrecy::SecretString;
-use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::{ApiError, status_of};
+pub use identity::Actor;
+pub use key::{BadKey, KeySlot};
 pub use origin::{AllowedOrigins, BadOrigin};
+pub use server::{ServerLimits, serve};
 pub use update::MAX_BODY_BYTES;
 pub use upstream::{MAX_UPSTREAM_BODY_BYTES, Upstream, UpstreamError};
 
@@ -39,18 +44,44 @@ pub use upstream::{MAX_UPSTREAM_BODY_BYTES, Upstream, UpstreamError};
 pub const SETTER_URL: &str = "https://chat.trysetter.com";
 
 /// Everything the proxy needs to run. `Debug` shows no secret.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Setter's base URL; updates go to `{upstream}/api/v1/contacts`.
     pub upstream: String,
     /// How long Setter may take to answer before the proxy gives up (504).
     pub upstream_timeout: Duration,
+    /// Setter's API key. It goes into one header value and nowhere else.
+    pub api_key: KeySlot,
     /// Origins besides the proxy's own whose pages may send updates.
     pub allowed_origins: Vec<String>,
     /// A built widget to serve at `/`.
     pub dist: Option<PathBuf>,
-    /// Setter's API key. It goes into one header value and nowhere else.
-    pub api_key: SecretString,
+    /// A header set by a trusted sign-in gateway naming the user; when set,
+    /// requests without it are refused (401).
+    pub trusted_user_header: Option<HeaderName>,
+    /// Updates a client may send per minute (and in one burst); 0 turns it off.
+    pub rate_limit_per_minute: u32,
+    /// How long a client may take to send a request body (then 408).
+    pub body_read_timeout: Duration,
+    /// The CSP `frame-ancestors` of the served widget: who may frame it.
+    pub frame_ancestors: String,
+}
+
+impl Config {
+    /// The defaults of the command line, forwarding to `upstream` with `api_key`.
+    pub fn new(upstream: impl Into<String>, api_key: KeySlot) -> Config {
+        Config {
+            upstream: upstream.into(),
+            upstream_timeout: Duration::from_secs(10),
+            api_key,
+            allowed_origins: Vec::new(),
+            dist: None,
+            trusted_user_header: None,
+            rate_limit_per_minute: 600,
+            body_read_timeout: Duration::from_secs(10),
+            frame_ancestors: "'self'".to_owned(),
+        }
+    }
 }
 
 /// Why the proxy cannot start with a configuration.
@@ -62,6 +93,8 @@ pub enum ConfigError {
     BadUpstream(String),
     #[error("--dist {0:?} is not a directory; build the widget first (trunk build --release)")]
     MissingDist(PathBuf),
+    #[error("--frame-ancestors {0:?} cannot be part of a header (no line breaks, commas or semicolons)")]
+    BadFrameAncestors(String),
     #[error("cannot talk to Setter: {0}")]
     Client(String),
 }
@@ -70,26 +103,38 @@ pub enum ConfigError {
 #[derive(Clone, Debug)]
 struct AppState {
     upstream: Upstream,
+    body_read_timeout: Duration,
 }
 
-/// The proxy's routes and layers.
+/// The proxy's routes and layers. Call from within a Tokio runtime (the rate
+/// limiter starts a clean-up task).
+///
+/// A request to `/api/contacts` passes, outermost first: request id → origin
+/// check → CORS → caller identity → rate limit → the handler.
 pub fn router(config: &Config) -> Result<Router, ConfigError> {
     let allowed = AllowedOrigins::parse(&config.allowed_origins)?;
     if !(config.upstream.starts_with("http://") || config.upstream.starts_with("https://")) {
         return Err(ConfigError::BadUpstream(config.upstream.clone()));
     }
-    let upstream = Upstream::new(&config.upstream, &config.api_key, config.upstream_timeout)
+    let upstream = Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)
         .map_err(ConfigError::Client)?;
+    let state = AppState { upstream, body_read_timeout: config.body_read_timeout };
 
-    let api = Router::new()
-        .route("/api/contacts", put(update::update_contact))
-        .route_layer(middleware::from_fn_with_state(allowed, origin::require_allowed_origin))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    let mut api = Router::new().route("/api/contacts", put(update::update_contact));
+    if let Some(limiter) = limit::layer(config.rate_limit_per_minute) {
+        api = api.layer(limiter);
+    }
+    if let Some(header) = config.trusted_user_header.clone() {
+        api = api.layer(middleware::from_fn_with_state(header, identity::require_user));
+    }
+    let api = api
+        .layer(cors(&allowed))
+        .layer(middleware::from_fn_with_state(allowed, origin::require_allowed_origin))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-        .with_state(AppState { upstream });
+        .with_state(state);
 
     let mut app = Router::new()
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
@@ -104,9 +149,49 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
         ),
         None => app.fallback(no_such_route),
     };
+    let csp = content_security_policy(&config.frame_ancestors)?;
     Ok(app
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(Counter::default())))
+}
+
+/// Preflights are answered for allowed origins only, for PUT with a JSON body;
+/// credentials (the gateway's session cookie) may come along, which is why the
+/// origins are listed and never `*`.
+fn cors(allowed: &AllowedOrigins) -> CorsLayer {
+    let origins: Vec<HeaderValue> =
+        allowed.as_slice().iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::PUT])
+        .allow_headers([header::CONTENT_TYPE])
+        .allow_credentials(true)
+        .expose_headers([HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600))
+}
+
+/// The served widget's policy: its own scripts and wasm, nothing inline or
+/// foreign; styles may be inline (the widget scopes its own).
+fn content_security_policy(frame_ancestors: &str) -> Result<HeaderValue, ConfigError> {
+    let bad = || ConfigError::BadFrameAncestors(frame_ancestors.to_owned());
+    if frame_ancestors.contains([';', ',', '\n', '\r']) || frame_ancestors.trim().is_empty() {
+        return Err(bad());
+    }
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors {frame_ancestors}"
+    ))
+    .map_err(|_| bad())
 }
 
 async fn no_such_route(uri: Uri) -> ApiError {
@@ -127,14 +212,4 @@ impl MakeRequestId for Counter {
         let id = self.0.fetch_add(1, Ordering::Relaxed) + 1;
         Some(RequestId::new(HeaderValue::from(id)))
     }
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves; then stops accepting
-/// and lets updates in flight finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

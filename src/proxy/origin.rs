@@ -4,7 +4,10 @@
 //! Browsers send `Origin` with every cross-origin and every state-changing
 //! request, so a page elsewhere cannot forge an update with the operator's
 //! cookies. A request without `Origin` (curl, a server-side job) is no browser
-//! and carries no ambient credentials, so it passes.
+//! and carries no ambient credentials, so it passes, unless its
+//! `Sec-Fetch-Site` says a cross-site page sent it. Only `application/json`
+//! bodies are accepted (see `update`), so no cross-site "simple request" that
+//! skips the CORS preflight can reach an update either.
 
 use std::sync::Arc;
 
@@ -45,23 +48,34 @@ impl AllowedOrigins {
     fn contains(&self, origin: &str) -> bool {
         self.0.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin))
     }
+
+    /// The allowed origins, for the CORS layer.
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
 }
 
-/// Middleware: 403 `origin_not_allowed` for a foreign `Origin`.
+/// Middleware: 403 `origin_not_allowed` for a foreign `Origin`, or for a
+/// cross-site request (`Sec-Fetch-Site`) from an origin not allowed.
 pub(super) async fn require_allowed_origin(
     State(allowed): State<AllowedOrigins>,
     request: Request,
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return next.run(request).await;
-    };
-    let origin = origin.to_str().unwrap_or("an unreadable origin").to_owned();
+    let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("an unreadable origin"));
     let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
-    if is_same_origin(&origin, host) || allowed.contains(&origin) {
+    let cross_site = headers.get("sec-fetch-site").is_some_and(|site| site == "cross-site");
+    let permitted = match origin {
+        Some(origin) if allowed.contains(origin) => true,
+        _ if cross_site => false,
+        Some(origin) => is_same_origin(origin, host),
+        None => true,
+    };
+    if permitted {
         next.run(request).await
     } else {
+        let origin = origin.unwrap_or("a cross-site page").to_owned();
         ApiError::OriginNotAllowed(origin).into_response()
     }
 }

@@ -6,16 +6,16 @@
 
 use std::time::Instant;
 
-use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use tower_http::request_id::RequestId;
 
 use super::AppState;
 use super::error::ApiError;
+use super::identity::Actor;
 use crate::contract::wire;
 use crate::contract::{self, Field, ValidUpdate};
 
@@ -25,19 +25,22 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 pub(super) async fn update_contact(
     State(state): State<AppState>,
-    request_id: Option<axum::Extension<RequestId>>,
+    request_id: Option<Extension<RequestId>>,
+    actor: Option<Extension<Actor>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let started = Instant::now();
     let request_id = request_id
         .and_then(|id| id.header_value().to_str().map(str::to_owned).ok())
         .unwrap_or_default();
-    let update = match check_request(&headers, body) {
+    let actor = actor.map(|Extension(Actor(user))| user);
+    let update = match check_request(&headers, body, &state).await {
         Ok(update) => update,
         Err(error) => {
             tracing::info!(
                 request_id,
+                actor,
                 outcome = error.code().as_str(),
                 latency_ms = started.elapsed().as_millis() as u64,
                 "update refused before Setter"
@@ -53,6 +56,7 @@ pub(super) async fn update_contact(
     };
     tracing::info!(
         request_id,
+        actor,
         identifier = %names(&update.identifier_kinds()),
         changed = %names(&update.changed_fields()),
         upstream_status,
@@ -71,18 +75,40 @@ pub(super) async fn update_contact(
     }
 }
 
-fn check_request(
+async fn check_request(
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
+    state: &AppState,
 ) -> Result<ValidUpdate, ApiError> {
     if !is_json(headers) {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        _ => ApiError::UnreadableBody,
-    })?;
+    let body = read_body(body, state.body_read_timeout).await?;
     Ok(contract::parse(&body)?)
+}
+
+/// Reads at most [`MAX_BODY_BYTES`] within `timeout`. A declared Content-Length
+/// over the limit is refused before a byte is read; a chunked body, as soon as
+/// it crosses the limit.
+async fn read_body(body: Body, timeout: std::time::Duration) -> Result<Bytes, ApiError> {
+    let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES));
+    match read.await {
+        Err(_elapsed) => Err(ApiError::BodyTimeout),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) if is_length_limit(&err) => Err(ApiError::PayloadTooLarge),
+        Ok(Err(_)) => Err(ApiError::UnreadableBody),
+    }
+}
+
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// `application/json`, in any case, with or without parameters such as charset.

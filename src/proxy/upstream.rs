@@ -1,11 +1,11 @@
-//! The only code that talks to Setter, and the only code that reads the key.
+//! The only code that talks to Setter, and the only code that sends the key.
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::StatusCode;
-use secrecy::{ExposeSecret, SecretString};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
+use super::key::KeySlot;
 use crate::contract::ValidUpdate;
 use crate::contract::wire::ErrorCode;
 
@@ -73,7 +73,7 @@ impl UpstreamError {
 pub struct Upstream {
     http: reqwest::Client,
     endpoint: String,
-    authorization: HeaderValue,
+    key: KeySlot,
     timeout: Duration,
 }
 
@@ -85,18 +85,14 @@ impl std::fmt::Debug for Upstream {
 
 impl Upstream {
     /// A client for `{base_url}/api/v1/contacts` that sends `key` as a Bearer token.
-    pub fn new(base_url: &str, key: &SecretString, timeout: Duration) -> Result<Upstream, String> {
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", key.expose_secret()))
-            .map_err(|_| "the API key holds characters an HTTP header cannot carry".to_owned())?;
-        // Marked sensitive: HTTP libraries then leave it out of their debug output.
-        authorization.set_sensitive(true);
+    pub fn new(base_url: &str, key: KeySlot, timeout: Duration) -> Result<Upstream, String> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .user_agent(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|err| format!("the HTTP client could not start: {err}"))?;
         let endpoint = format!("{}/api/v1/contacts", base_url.trim_end_matches('/'));
-        Ok(Upstream { http, endpoint, authorization, timeout })
+        Ok(Upstream { http, endpoint, key, timeout })
     }
 
     /// Sends the update; `Ok` with Setter's status when it applied it.
@@ -131,7 +127,7 @@ impl Upstream {
     async fn send(&self, body: String) -> reqwest::Result<reqwest::Response> {
         self.http
             .put(&self.endpoint)
-            .header(AUTHORIZATION, self.authorization.clone())
+            .header(AUTHORIZATION, self.key.authorization())
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .body(body)
@@ -212,13 +208,5 @@ mod tests {
         let long = "é".repeat(600);
         let cut = setter_message(long.as_bytes());
         assert_eq!(cut.chars().count(), 501, "500 characters and an ellipsis");
-    }
-
-    #[test]
-    fn debug_output_never_holds_the_key() {
-        let key = SecretString::from("canary-key-1234567890");
-        let upstream = Upstream::new("http://127.0.0.1:9", &key, Duration::from_secs(1)).unwrap();
-        let debug = format!("{upstream:?} {key:?}");
-        assert!(!debug.contains("canary"), "{debug}");
     }
 }

@@ -33,15 +33,20 @@ pub async fn proxy_to(upstream: &str) -> String {
 
 /// A proxy forwarding to `upstream`, its configuration adjusted by `adjust`.
 pub async fn proxy_with(upstream: &str, adjust: impl FnOnce(&mut proxy::Config)) -> String {
-    let mut config = proxy::Config {
-        upstream: upstream.to_owned(),
-        upstream_timeout: Duration::from_secs(5),
-        allowed_origins: vec![],
-        dist: None,
-        api_key: SecretString::from(CANARY_KEY),
-    };
+    let mut config = proxy::Config::new(upstream, canary_key());
+    config.upstream_timeout = Duration::from_secs(5);
     adjust(&mut config);
-    serve(proxy::router(&config).expect("valid test config")).await
+    let app = proxy::router(&config).expect("valid test config");
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let limits = proxy::ServerLimits::default();
+    tokio::spawn(proxy::serve(listener, app, std::future::pending(), limits));
+    url
+}
+
+/// A key slot holding [`CANARY_KEY`].
+pub fn canary_key() -> proxy::KeySlot {
+    proxy::KeySlot::new(&SecretString::from(CANARY_KEY)).unwrap()
 }
 
 /// A request as the fake Setter received it.
