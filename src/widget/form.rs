@@ -1,0 +1,485 @@
+//! The contact form: inputs, live validation, the request preview, submitting
+//! and announcing the outcome.
+//!
+//! State is a handful of signals (one per input, the metadata rows, which
+//! inputs were left, whether a submit was tried, the proxy's field errors).
+//! Everything else is derived: the [`Draft`], the contract's verdict on it, the
+//! preview, and which problems are on screen. A client-side problem shows once
+//! its input was left (blur) or a submit was tried; a problem from the proxy
+//! shows at once and goes away when its input is edited.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, HtmlElement};
+
+use super::draft::{Checked, Draft, IdentifierKind, Problems, RowProblems, Spot, TEXT_FIELDS};
+use super::events;
+use super::metadata::{MetadataRows, Row};
+use super::outcome::{self, Failure};
+use super::timezone_picker::TimeZoneExtras;
+use super::transport::{Request, Transport};
+use super::{Endpoint, Ids};
+use crate::contract::{Field, FieldErrors};
+
+/// Everything one form instance needs from its host.
+pub(crate) struct Setup {
+    pub ids: Ids,
+    /// Where `contact-updated` and `contact-update-failed` are dispatched.
+    pub host: HtmlElement,
+    pub endpoint: Endpoint,
+    pub transport: Rc<dyn Transport>,
+    pub timeout_ms: u32,
+}
+
+/// What the live regions say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Announcement {
+    Quiet,
+    Sending,
+    Success(&'static str),
+    Failure(String),
+}
+
+/// The signals of the form, all `Copy`, so that every closure can take them.
+#[derive(Clone, Copy)]
+pub(super) struct State {
+    kind: RwSignal<IdentifierKind>,
+    identifier: RwSignal<String>,
+    texts: [RwSignal<String>; 6],
+    pub rows: RwSignal<Vec<Row>>,
+    /// Keys of the inputs the operator has left: "identifier", a field name,
+    /// or [`Row::touch_key`].
+    touched: RwSignal<BTreeSet<String>>,
+    submitted: RwSignal<bool>,
+    /// The proxy's last 400 `fields`, minus those edited since.
+    server_errors: RwSignal<FieldErrors>,
+    in_flight: RwSignal<bool>,
+    announcement: RwSignal<Announcement>,
+    draft: Memo<Draft>,
+    checked: Memo<Checked>,
+    /// The problems on screen right now.
+    pub shown: Memo<Problems>,
+}
+
+impl State {
+    fn new() -> State {
+        let kind = RwSignal::new(IdentifierKind::default());
+        let identifier = RwSignal::new(String::new());
+        let texts: [RwSignal<String>; 6] = std::array::from_fn(|_| RwSignal::new(String::new()));
+        let rows = RwSignal::new(Vec::<Row>::new());
+        let touched = RwSignal::new(BTreeSet::new());
+        let submitted = RwSignal::new(false);
+        let server_errors = RwSignal::new(FieldErrors::new());
+        let draft = Memo::new(move |_| Draft {
+            kind: kind.get(),
+            identifier: identifier.get(),
+            texts: texts.map(|text| text.get()),
+            rows: rows.with(|rows| rows.iter().map(Row::get).collect()),
+        });
+        let checked = Memo::new(move |_| draft.with(Draft::check));
+        let shown = Memo::new(move |_| {
+            draft.with(|draft| {
+                let client = checked.with(|checked| checked.problems(draft.kind, &draft.rows));
+                let server = server_errors.with(|errors| Problems::place(errors, &draft.rows));
+                let row_keys: Vec<String> =
+                    rows.with(|rows| rows.iter().map(Row::touch_key).collect());
+                touched.with(|touched| {
+                    visible(client, server, submitted.get(), touched, &row_keys)
+                })
+            })
+        });
+        State {
+            kind,
+            identifier,
+            texts,
+            rows,
+            touched,
+            submitted,
+            server_errors,
+            in_flight: RwSignal::new(false),
+            announcement: RwSignal::new(Announcement::Quiet),
+            draft,
+            checked,
+            shown,
+        }
+    }
+
+    /// Marks an input as left, so its client-side problem shows.
+    pub fn touch(self, key: &str) {
+        if !self.touched.with_untracked(|touched| touched.contains(key)) {
+            self.touched.update(|touched| {
+                touched.insert(key.to_owned());
+            });
+        }
+    }
+
+    /// Forgets the proxy's problems with these fields: the operator edited them.
+    pub fn edited(self, names: &[&str]) {
+        let is_edited = |name: &String| names.contains(&name.as_str());
+        if self.server_errors.with_untracked(|errors| errors.keys().any(is_edited)) {
+            self.server_errors.update(|errors| errors.retain(|name, _| !is_edited(name)));
+        }
+    }
+}
+
+/// Client problems show once their input was left or a submit was tried;
+/// the proxy's show until edited. A client problem wins: it is the newer news.
+fn visible(
+    client: Problems,
+    server: Problems,
+    submitted: bool,
+    touched: &BTreeSet<String>,
+    row_keys: &[String],
+) -> Problems {
+    let show = |key: &str| submitted || touched.contains(key);
+    let pick = |client: Option<String>, server: Option<String>, key: &str| {
+        if show(key) { client.or(server) } else { server }
+    };
+    let mut client_texts = client.texts.into_iter();
+    let mut server_texts = server.texts.into_iter();
+    let texts = TEXT_FIELDS.map(|field| {
+        pick(client_texts.next().flatten(), server_texts.next().flatten(), field.as_str())
+    });
+    let rows = client
+        .rows
+        .into_iter()
+        .zip(server.rows)
+        .zip(row_keys)
+        .map(|((client, server), key)| RowProblems {
+            key: pick(client.key, server.key, key),
+            value: pick(client.value, server.value, key),
+        })
+        .collect();
+    let mut unplaced = server.unplaced;
+    if submitted {
+        unplaced.extend(client.unplaced);
+    }
+    Problems {
+        identifier: pick(client.identifier, server.identifier, "identifier"),
+        texts,
+        rows,
+        metadata: if submitted || touched.iter().any(|key| row_keys.contains(key)) {
+            client.metadata.or(server.metadata)
+        } else {
+            server.metadata
+        },
+        form: None,
+        unplaced,
+    }
+}
+
+/// The form, wired to `setup`'s transport and host.
+pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
+    let Setup { ids, host, endpoint, transport, timeout_ms } = setup;
+    let state = State::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+
+    // Not `Send`: kept out of the reactive graph, used only by the submit handler.
+    let sender = Rc::new(Sender { ids: ids.clone(), host, endpoint, transport, timeout_ms });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(form) = form_ref.get_untracked() {
+            sender.submit(state, form.unchecked_into());
+        }
+    };
+
+    let kind = state.kind;
+    let identifier = state.identifier;
+    let identifier_id = ids.of("identifier");
+    let identifier_error =
+        Signal::derive(move || state.shown.with(|shown| shown.identifier.clone()));
+    let busy = move || state.in_flight.get();
+
+    view! {
+        <form class="scf-form" novalidate=true node_ref=form_ref on:submit=on_submit
+            aria-busy=move || busy().then_some("true")>
+            <fieldset class="scf-group">
+                <legend>"Which contact"</legend>
+                <div class="scf-row scf-row--identifier">
+                    <div class="scf-field scf-field--kind">
+                        <label for=ids.of("identifierKind")>"Find by"</label>
+                        <select id=ids.of("identifierKind") name="identifierKind"
+                            on:change=move |ev| {
+                                if let Some(new) = IdentifierKind::from_name(&event_target_value(&ev)) {
+                                    kind.set(new);
+                                    state.edited(&["id", "waId", "smsPhoneNumber"]);
+                                }
+                            }
+                            prop:value=move || kind.get().as_str()>
+                            {IdentifierKind::ALL.map(|option| view! {
+                                <option value=option.as_str()
+                                    selected=move || kind.get() == option>{option.label()}</option>
+                            })}
+                        </select>
+                    </div>
+                    <div class="scf-field scf-field--grow">
+                        <label for=identifier_id.clone()>{move || kind.get().label()}</label>
+                        <input id=identifier_id.clone() name="identifier" type="text"
+                            autocomplete="off" spellcheck="false" required=true
+                            inputmode=move || match kind.get() {
+                                IdentifierKind::Id | IdentifierKind::WaId => "numeric",
+                                IdentifierKind::SmsPhoneNumber => "tel",
+                            }
+                            placeholder=move || kind.get().example()
+                            prop:value=move || identifier.get()
+                            on:input=move |ev| {
+                                identifier.set(event_target_value(&ev));
+                                state.edited(&["id", "waId", "smsPhoneNumber"]);
+                            }
+                            on:blur=move |_| state.touch("identifier")
+                            aria-invalid=move || identifier_error.get().map(|_| "true")
+                            aria-describedby=error_ref(identifier_id.clone(), identifier_error) />
+                        {error_text(identifier_id.clone(), identifier_error)}
+                    </div>
+                </div>
+            </fieldset>
+
+            <fieldset class="scf-group">
+                <legend>"What to change"</legend>
+                <p class="scf-hint">"Leave a field empty to keep its current value."</p>
+                <div class="scf-grid">
+                    {TEXT_FIELDS.into_iter().enumerate().map(|(index, field)| {
+                        text_field(state, ids.clone(), index, field)
+                    }).collect_view()}
+                </div>
+                <MetadataRows state=state ids=ids.clone() />
+            </fieldset>
+
+            <Unplaced state=state />
+
+            <div class="scf-actions">
+                <button type="submit" class="scf-submit" disabled=busy>
+                    <span class="scf-spinner" aria-hidden="true" hidden=move || !busy()></span>
+                    "Update contact"
+                </button>
+                <p role="status" class="scf-status" id=ids.of("status")>
+                    {move || match state.announcement.get() {
+                        Announcement::Sending => "Updating contact…".to_owned(),
+                        Announcement::Success(sentence) => sentence.to_owned(),
+                        _ => String::new(),
+                    }}
+                </p>
+            </div>
+            <p role="alert" class="scf-alert" id=ids.of("alert")>
+                {move || match state.announcement.get() {
+                    Announcement::Failure(sentence) => sentence,
+                    _ => String::new(),
+                }}
+            </p>
+
+            <details class="scf-preview" open=true>
+                <summary>"Request preview"</summary>
+                <pre id=ids.of("preview") aria-label="Request preview"><code>
+                    {move || state.checked.with(Checked::body)}
+                </code></pre>
+            </details>
+        </form>
+    }
+}
+
+/// One labelled input for a field of [`TEXT_FIELDS`].
+fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoView {
+    let value = state.texts[index];
+    let name = field.as_str();
+    let id = ids.of(name);
+    let error = Signal::derive(move || state.shown.with(|shown| shown.texts[index].clone()));
+    let (input_type, autocomplete) = match field {
+        Field::Email => ("email", "email"),
+        Field::PhoneNumber => ("tel", "tel"),
+        Field::FirstName => ("text", "given-name"),
+        Field::LastName => ("text", "family-name"),
+        Field::FullName => ("text", "name"),
+        _ => ("text", "off"),
+    };
+    let zone = field == Field::DefaultTimeZone;
+    let list = zone.then(|| ids.of("zones"));
+    view! {
+        <div class="scf-field" class:scf-field--wide=zone>
+            <label for=id.clone()>{field.label()}</label>
+            <input id=id.clone() name=name type=input_type autocomplete=autocomplete list=list
+                spellcheck="false"
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    state.edited(&[name]);
+                }
+                on:blur=move |_| state.touch(name)
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=error_ref(id.clone(), error) />
+            {error_text(id.clone(), error)}
+            {zone.then(|| view! { <TimeZoneExtras ids=ids.clone() value=value error=error /> })}
+        </div>
+    }
+}
+
+/// The `aria-describedby` of an input: its error text, while there is one.
+pub(super) fn error_ref(
+    input_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || error.with(Option::is_some).then(|| format!("{input_id}-error"))
+}
+
+/// The error text of an input, rendered only while there is one.
+pub(super) fn error_text(input_id: String, error: Signal<Option<String>>) -> impl IntoView {
+    let error_id = format!("{input_id}-error");
+    move || {
+        let id = error_id.clone();
+        error.get().map(|sentence| view! { <p class="scf-error" id=id>{sentence}</p> })
+    }
+}
+
+/// Problems the form has no input for (a field a newer proxy knows, a key
+/// removed since): listed so that nothing the proxy said is lost.
+#[component]
+fn Unplaced(state: State) -> impl IntoView {
+    move || {
+        let unplaced = state.shown.with(|shown| shown.unplaced.clone());
+        (!unplaced.is_empty()).then(|| {
+            view! {
+                <ul class="scf-unplaced">
+                    {unplaced.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    }
+}
+
+/// The part of the form that talks to the network: not reactive, not `Send`.
+struct Sender {
+    ids: Ids,
+    host: HtmlElement,
+    endpoint: Endpoint,
+    transport: Rc<dyn Transport>,
+    timeout_ms: u32,
+}
+
+impl Sender {
+    /// Validates, then sends; a form with problems sends nothing and moves
+    /// focus to the first problem.
+    fn submit(self: &Rc<Self>, state: State, form: HtmlElement) {
+        if state.in_flight.get_untracked() {
+            return; // One update at a time: Enter pressed twice sends once.
+        }
+        state.submitted.set(true);
+        let draft = state.draft.get_untracked();
+        let checked = state.checked.get_untracked();
+        let Some(valid) = checked.sendable().cloned() else {
+            let problems = checked.problems(draft.kind, &draft.rows);
+            let sentence = match (problems.first_spot(), problems.form) {
+                (None, Some(form_problem)) => {
+                    // Nothing to update: the first field to fill in is the first text input.
+                    self.focus(&form, &self.ids.of(TEXT_FIELDS[0].as_str()));
+                    form_problem
+                }
+                (spot, _) => {
+                    if let Some(spot) = spot {
+                        self.focus(&form, &self.spot_id(state, spot));
+                    }
+                    "Nothing was sent — fix the marked fields and submit again".to_owned()
+                }
+            };
+            state.announcement.set(Announcement::Failure(sentence));
+            return;
+        };
+
+        let body = checked.body();
+        let controller = AbortController::new().ok();
+        let request = Request {
+            endpoint: self.endpoint.resolve(),
+            body,
+            signal: controller.as_ref().map(AbortController::signal),
+        };
+        state.in_flight.set(true);
+        state.server_errors.set(FieldErrors::new());
+        state.announcement.set(Announcement::Sending);
+
+        let pending = self.transport.send(request);
+        let sender = Rc::clone(self);
+        spawn_local(async move {
+            let result = match within(pending, sender.timeout_ms).await {
+                Some(Ok(response)) => outcome::interpret(&response),
+                Some(Err(_)) => Err(Failure::Network),
+                None => {
+                    if let Some(controller) = &controller {
+                        controller.abort();
+                    }
+                    Err(Failure::TimedOut { seconds: sender.timeout_ms.div_ceil(1000) })
+                }
+            };
+            sender.finish(state, form, draft.kind, &valid, result);
+        });
+    }
+
+    /// Shows and announces the outcome. The form may have been unmounted
+    /// meanwhile, so every signal is written with `try_`.
+    fn finish(
+        &self,
+        state: State,
+        form: HtmlElement,
+        kind: IdentifierKind,
+        valid: &crate::contract::ValidUpdate,
+        result: Result<(), Failure>,
+    ) {
+        state.in_flight.try_set(false);
+        match result {
+            Ok(()) => {
+                state.announcement.try_set(Announcement::Success(outcome::success()));
+                state.submitted.try_set(false);
+                state.touched.try_set(BTreeSet::new());
+                events::updated(&self.host, valid);
+            }
+            Err(failure) => {
+                let sentence = failure.sentence(kind);
+                if let Some(fields) = failure.fields() {
+                    let rows = state.draft.try_with_untracked(|draft| draft.rows.clone());
+                    let first = Problems::place(fields, &rows.unwrap_or_default()).first_spot();
+                    state.server_errors.try_set(fields.clone());
+                    if let Some(spot) = first {
+                        self.focus(&form, &self.spot_id(state, spot));
+                    }
+                }
+                state.announcement.try_set(Announcement::Failure(sentence.clone()));
+                events::failed(&self.host, failure.code(), &sentence);
+            }
+        }
+    }
+
+    /// The id of the element a problem spot is shown on.
+    fn spot_id(&self, state: State, spot: Spot) -> String {
+        let row_id = |index: usize| {
+            state.rows.with_untracked(|rows| rows.get(index).map(|row| row.id)).unwrap_or_default()
+        };
+        match spot {
+            Spot::Identifier => self.ids.of("identifier"),
+            Spot::Text(index) => self.ids.of(TEXT_FIELDS[index].as_str()),
+            Spot::RowKey(index) => self.ids.row_key(row_id(index)),
+            Spot::RowValue(index) => self.ids.row_value(row_id(index)),
+            Spot::Metadata => self.ids.of("addRow"),
+        }
+    }
+
+    fn focus(&self, form: &HtmlElement, id: &str) {
+        if let Ok(Some(element)) = form.query_selector(&format!("#{id}")) {
+            let _ = element.unchecked_into::<HtmlElement>().focus();
+        }
+    }
+}
+
+/// Waits for `future` at most `ms` milliseconds; `None` when time ran out.
+async fn within<T>(future: impl std::future::Future<Output = T>, ms: u32) -> Option<T> {
+    use std::task::Poll;
+    let mut future = std::pin::pin!(future);
+    let mut timer = std::pin::pin!(super::sleep(ms));
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(value) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(value));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}

@@ -1,0 +1,157 @@
+//! The metadata rows: a key and a value each, added and removed at will.
+//!
+//! A row with neither key nor value is a spare row and is not sent. Problems
+//! land on the row they belong to: a key the contract rejects or that an
+//! earlier row already uses on the key input, a value that is too long on the
+//! value input.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::Ids;
+use super::form::{State, error_ref, error_text};
+
+/// One metadata row. `id` is stable for the life of the row (ids and focus
+/// follow it), whatever rows are added or removed around it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Row {
+    pub id: u32,
+    pub key: RwSignal<String>,
+    pub value: RwSignal<String>,
+}
+
+impl Row {
+    /// The key and value as typed (tracked).
+    pub fn get(&self) -> (String, String) {
+        (self.key.get(), self.value.get())
+    }
+
+    /// The name under which "this row was left" is remembered.
+    pub fn touch_key(&self) -> String {
+        format!("row-{}", self.id)
+    }
+}
+
+/// The metadata group: its rows, the "Add metadata field" button, and a
+/// problem with the metadata as a whole (too many keys).
+#[component]
+pub(super) fn MetadataRows(state: State, ids: Ids) -> impl IntoView {
+    let rows = state.rows;
+    let next_id = StoredValue::new(0u32);
+    let add_id = ids.of("addRow");
+    let group_error = Signal::derive(move || state.shown.with(|shown| shown.metadata.clone()));
+    let ids_for_add = ids.clone();
+    let add = move |ev: leptos::ev::MouseEvent| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        let row = Row { id, key: RwSignal::new(String::new()), value: RwSignal::new(String::new()) };
+        rows.update(|rows| rows.push(row));
+        // The new inputs exist after the next render.
+        let form = form_of(&ev);
+        let key_id = ids_for_add.row_key(id);
+        request_animation_frame(move || focus_in(form.as_ref(), &key_id));
+    };
+
+    let title_id = ids.of("metadataTitle");
+    let labelled_by = title_id.clone();
+    let described_by = error_ref(add_id.clone(), group_error);
+    view! {
+        <div class="scf-metadata" role="group" aria-labelledby=labelled_by
+            aria-describedby=described_by>
+            <h3 class="scf-subtitle" id=title_id>"Metadata"</h3>
+            <ForEnumerate
+                each=move || rows.get()
+                key=|row| row.id
+                children=move |index, row| view! { <MetadataRow state=state ids=ids.clone() index=index row=row /> }
+            />
+            {error_text(add_id.clone(), group_error)}
+            <button type="button" class="scf-secondary" id=add_id.clone() on:click=add>
+                "Add metadata field"
+            </button>
+        </div>
+    }
+}
+
+/// One row: labelled key and value inputs and a remove button.
+#[component]
+fn MetadataRow(state: State, ids: Ids, index: ReadSignal<usize>, row: Row) -> impl IntoView {
+    let key_id = ids.row_key(row.id);
+    let value_id = ids.row_value(row.id);
+    let touch_key = row.touch_key();
+    let problems = move || state.shown.with(|shown| shown.rows.get(index.get()).cloned());
+    let key_error = Signal::derive(move || problems().and_then(|row| row.key));
+    let value_error = Signal::derive(move || problems().and_then(|row| row.value));
+    let number = move || index.get() + 1;
+    // Editing a row makes the proxy's problem with its key (and with the
+    // metadata as a whole) stale.
+    let edited = move || {
+        let name = format!("metadata.{}", row.key.get_untracked());
+        state.edited(&[&name, "metadata"]);
+    };
+    let touch = {
+        let touch_key = touch_key.clone();
+        move |_| state.touch(&touch_key)
+    };
+    let add_id = ids.of("addRow");
+
+    view! {
+        <div class="scf-row scf-row--metadata">
+            <div class="scf-field scf-field--grow">
+                <label for=key_id.clone()>
+                    "Key" <span class="scf-sr">{move || format!(" (row {})", number())}</span>
+                </label>
+                <input id=key_id.clone() name="metadataKey" type="text" autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || row.key.get()
+                    on:input=move |ev| {
+                        edited();
+                        row.key.set(event_target_value(&ev));
+                    }
+                    on:blur=touch.clone()
+                    aria-invalid=move || key_error.get().map(|_| "true")
+                    aria-describedby=error_ref(key_id.clone(), key_error) />
+                {error_text(key_id.clone(), key_error)}
+            </div>
+            <div class="scf-field scf-field--grow">
+                <label for=value_id.clone()>
+                    "Value" <span class="scf-sr">{move || format!(" (row {})", number())}</span>
+                </label>
+                <input id=value_id.clone() name="metadataValue" type="text" autocomplete="off"
+                    prop:value=move || row.value.get()
+                    on:input=move |ev| {
+                        edited();
+                        row.value.set(event_target_value(&ev));
+                    }
+                    on:blur=touch
+                    aria-invalid=move || value_error.get().map(|_| "true")
+                    aria-describedby=error_ref(value_id.clone(), value_error) />
+                {error_text(value_id.clone(), value_error)}
+            </div>
+            <button type="button" class="scf-remove"
+                aria-label=move || format!("Remove metadata row {}", number())
+                on:click=move |ev| {
+                    edited();
+                    state.rows.update(|rows| rows.retain(|other| other.id != row.id));
+                    // Focus would fall to the page; keep it in the group.
+                    focus_in(form_of(&ev).as_ref(), &add_id);
+                }>
+                "Remove"
+            </button>
+        </div>
+    }
+}
+
+/// The form an event happened in.
+fn form_of(ev: &web_sys::Event) -> Option<web_sys::Element> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("form").ok().flatten()
+}
+
+/// Focuses the element with `id` inside `form` (ids are unique per widget,
+/// and the form may live in a shadow root the document cannot search).
+fn focus_in(form: Option<&web_sys::Element>, id: &str) {
+    let found = form.and_then(|form| form.query_selector(&format!("#{id}")).ok().flatten());
+    if let Some(element) = found.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}

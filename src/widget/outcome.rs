@@ -1,0 +1,160 @@
+//! What an answer from the proxy means, in words an operator can act on.
+//!
+//! The proxy already sends a sentence with every error, but it is written for
+//! whoever reads the logs of a program: the widget knows which identifier the
+//! operator used and can say "No contact has that WhatsApp ID". Every code of
+//! [`ErrorCode`] has its sentence here, so a new code is a compile error until
+//! someone decides what to tell the operator.
+
+use crate::contract::FieldErrors;
+use crate::contract::wire::{ErrorCode, ErrorEnvelope, UPDATED};
+
+use super::draft::IdentifierKind;
+use super::transport::RawResponse;
+
+/// Why an update did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The proxy answered with its error envelope.
+    #[error("the proxy answered {code:?}: {message}")]
+    Proxy { code: ErrorCode, message: String, fields: FieldErrors },
+    /// The answer was not the proxy's envelope (a gateway's HTML page, say).
+    #[error("unreadable answer with HTTP status {status}")]
+    Unreadable { status: u16 },
+    /// The request never got an answer: offline, DNS, refused, CORS.
+    #[error("the server could not be reached")]
+    Network,
+    /// No answer within the widget's timeout; the request was abandoned.
+    #[error("no answer within {seconds} s")]
+    TimedOut { seconds: u32 },
+}
+
+/// Reads the proxy's answer: `Ok` for any 2xx, else the failure it describes.
+pub fn interpret(response: &RawResponse) -> Result<(), Failure> {
+    if (200..300).contains(&response.status) {
+        return Ok(());
+    }
+    match serde_json::from_str::<ErrorEnvelope>(&response.body) {
+        Ok(ErrorEnvelope { error }) => {
+            Err(Failure::Proxy { code: error.code, message: error.message, fields: error.fields })
+        }
+        Err(_) => Err(Failure::Unreadable { status: response.status }),
+    }
+}
+
+/// The sentence announced after a successful update.
+pub const fn success() -> &'static str {
+    UPDATED
+}
+
+/// The sentence for a submit with nothing to change (also the proxy's
+/// `nothing_to_update`).
+pub fn nothing_to_update(_kind: IdentifierKind) -> String {
+    "Nothing to update — fill in at least one field to change".to_owned()
+}
+
+impl Failure {
+    /// The stable code for `contact-update-failed`: the proxy's code, or one of
+    /// `network_error`, `timeout`, `bad_response` for failures the proxy never saw.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::Proxy { code, .. } => code.as_str(),
+            Failure::Unreadable { .. } => "bad_response",
+            Failure::Network => "network_error",
+            Failure::TimedOut { .. } => "timeout",
+        }
+    }
+
+    /// The field problems the proxy sent, to show on the inputs.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            Failure::Proxy { fields, .. } if !fields.is_empty() => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// What to tell the operator. `kind` is the identifier they used, so that
+    /// "not found" names it.
+    pub fn sentence(&self, kind: IdentifierKind) -> String {
+        match self {
+            Failure::Proxy { code, message, fields } => proxy_sentence(*code, message, fields, kind),
+            Failure::Unreadable { status } => format!(
+                "The server gave an answer the form cannot read (HTTP {status}) — try again, and tell an administrator if it keeps happening"
+            ),
+            Failure::Network => {
+                "Could not reach the server — check your connection and try again".to_owned()
+            }
+            Failure::TimedOut { seconds } => format!(
+                "The server did not answer within {seconds} seconds — check the contact before trying again, the update may have been applied"
+            ),
+        }
+    }
+}
+
+fn proxy_sentence(code: ErrorCode, message: &str, fields: &FieldErrors, kind: IdentifierKind) -> String {
+    let noun = kind.noun();
+    match code {
+        ErrorCode::BadJson => {
+            "The server could not read the update — reload the page and try again".to_owned()
+        }
+        ErrorCode::MissingIdentifier => {
+            "Say which contact to update — enter its contact ID, WhatsApp ID or SMS phone number"
+                .to_owned()
+        }
+        ErrorCode::NothingToUpdate => nothing_to_update(kind),
+        // The proxy's own checks name fields; Setter's 400 comes as a sentence.
+        ErrorCode::InvalidField if !fields.is_empty() => {
+            "Some fields are not valid — fix the marked fields and try again".to_owned()
+        }
+        ErrorCode::InvalidField => format!("Setter did not accept the update: {message}"),
+        ErrorCode::PayloadTooLarge => {
+            "The update is too large — shorten the metadata and try again".to_owned()
+        }
+        ErrorCode::RequestTimeout => {
+            "The update took too long to arrive — check your connection and try again".to_owned()
+        }
+        ErrorCode::UnsupportedMediaType => {
+            "The server did not accept the request format — reload the page and try again".to_owned()
+        }
+        ErrorCode::NotFound => format!("No contact has that {noun}"),
+        ErrorCode::MultipleMatches => match kind {
+            IdentifierKind::Id => {
+                "Several contacts match that contact ID — ask an administrator".to_owned()
+            }
+            _ => format!("Several contacts share that {noun} — use the contact ID instead"),
+        },
+        ErrorCode::Forbidden => "Your organization has no access to this contact".to_owned(),
+        ErrorCode::UpstreamAuthFailed => {
+            "The server's Setter API key was refused — ask an administrator".to_owned()
+        }
+        ErrorCode::UpstreamError => {
+            "Setter could not be reached or failed — try again in a moment".to_owned()
+        }
+        ErrorCode::UpstreamTimeout => {
+            "Setter did not answer in time — check the contact before trying again, the update may have been applied"
+                .to_owned()
+        }
+        ErrorCode::Unauthorized => {
+            "Your dashboard session has ended — sign in again and retry".to_owned()
+        }
+        ErrorCode::OriginNotAllowed => {
+            "This dashboard is not allowed to update contacts — ask an administrator to allow its address"
+                .to_owned()
+        }
+        ErrorCode::RateLimited => "Too many updates at once — wait a moment and try again".to_owned(),
+        ErrorCode::NoSuchRoute | ErrorCode::MethodNotAllowed => {
+            "The form is pointed at the wrong address — ask an administrator to check its endpoint"
+                .to_owned()
+        }
+        ErrorCode::Internal => {
+            "The server hit an unexpected error — try again, and tell an administrator if it keeps happening"
+                .to_owned()
+        }
+        // A newer proxy's code: its own sentence is the best there is.
+        ErrorCode::Unknown if !message.trim().is_empty() => message.trim().to_owned(),
+        ErrorCode::Unknown => {
+            "The update failed for a reason this form does not know — try again, and tell an administrator if it keeps happening"
+                .to_owned()
+        }
+    }
+}

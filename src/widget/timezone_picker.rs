@@ -1,0 +1,61 @@
+//! The searchable part of the `defaultTimeZone` input.
+//!
+//! A `<datalist>` of every name the contract knows turns the plain input into a
+//! searchable picker that every browser and screen reader already understands.
+//! Two buttons save typing: one offers the browser's own zone, the other the
+//! contract's suggestion for a miscased or mistyped name.
+
+use leptos::prelude::*;
+
+use super::Ids;
+use crate::contract::timezone;
+
+/// The datalist and the suggestion buttons beside the time zone input.
+#[component]
+pub(super) fn TimeZoneExtras(
+    ids: Ids,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let own_zone = browser_time_zone().filter(|zone| timezone::is_known(zone));
+    // The browser's zone first: the likeliest pick for a dashboard's operator.
+    let options = own_zone.clone().into_iter().chain(timezone::names().map(String::from));
+    let datalist = view! {
+        <datalist id=ids.of("zones")>
+            {options.map(|name| view! { <option value=name></option> }).collect_view()}
+        </datalist>
+    };
+
+    // Offered only while its problem is on screen: the contract's own pick.
+    let suggestion = move || {
+        error.with(Option::is_some).then(|| value.with(|typed| timezone::suggest(typed))).flatten()
+    };
+    let own = own_zone.clone();
+    let own_offer = move || own.clone().filter(|zone| value.with(String::is_empty) && !zone.is_empty());
+
+    view! {
+        {datalist}
+        <div class="scf-suggestions">
+            {move || suggestion().map(|name| view! {
+                <button type="button" class="scf-chip" on:click=move |_| value.set(name.to_owned())>
+                    {format!("Use {name}")}
+                </button>
+            })}
+            {move || own_offer().map(|zone| {
+                let label = format!("Use my time zone ({zone})");
+                view! {
+                    <button type="button" class="scf-chip" on:click=move |_| value.set(zone.clone())>
+                        {label}
+                    </button>
+                }
+            })}
+        </div>
+    }
+}
+
+/// The IANA zone the browser runs in, from `Intl.DateTimeFormat`.
+pub fn browser_time_zone() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    let options = format.resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+}
