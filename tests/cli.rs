@@ -60,8 +60,23 @@ impl Running {
     }
 
     fn terminate(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        self.signal("-TERM");
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill").args([signal, &self.child.id().to_string()]).status();
         assert!(status.unwrap().success());
+    }
+
+    /// Waits until the output holds `needle` `times` times.
+    fn wait_for_log(&self, needle: &str, times: usize) {
+        for _ in 0..250 {
+            if self.output.lock().unwrap().matches(needle).count() >= times {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("{needle:?} not logged {times} times: {}", self.output.lock().unwrap());
     }
 
     /// Waits for the exit (SIGTERM first); returns the exit code and all output.
@@ -212,24 +227,33 @@ async fn sigterm_lets_updates_in_flight_finish() {
     let mut env = command();
     env.env("SETTER_API_KEY", CANARY_KEY);
     let proxy = Running::start(env, &["--upstream", &setter.url]);
-    let in_flight: Vec<_> = (1..=10)
+    let in_flight: Vec<_> = (1..=50)
         .map(|id| {
             let url = proxy.url.clone();
             tokio::spawn(async move { put_json(&url, &format!(r#"{{"id": {id}, "firstName": "A"}}"#)).await })
         })
         .collect();
-    // Wait until all ten reached Setter, then ask the proxy to stop.
-    for _ in 0..100 {
-        if setter.requests().len() == 10 {
+    // Wait until all fifty reached Setter, then ask the proxy to stop.
+    for _ in 0..200 {
+        if setter.requests().len() == 50 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(setter.requests().len(), 10);
+    assert_eq!(setter.requests().len(), 50);
     proxy.terminate();
     for update in in_flight {
         assert_eq!(update.await.unwrap().status, 200, "an update in flight was cut off");
     }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let late = reqwest::Client::new()
+        .put(format!("{}/api/contacts", proxy.url))
+        .header("content-type", "application/json")
+        .body(r#"{"id": 99, "firstName": "Late"}"#)
+        .send()
+        .await;
+    assert!(late.is_err(), "a request after SIGTERM is refused at connect, not half-done");
+    assert_eq!(setter.requests().len(), 50, "and never reaches Setter");
     let url = proxy.url.clone();
     let (code, log) = proxy.stop();
     assert_eq!(code, Some(0), "{log}");
@@ -271,4 +295,48 @@ async fn the_sandbox_subcommand_serves_setters_endpoint() {
     assert_eq!(contacts.iter().find(|c| c["id"] == 103).unwrap()["phoneNumber"], "+442079460000");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn sighup_reloads_the_key_file_and_a_bad_file_keeps_the_old_key() {
+    let setter = FakeSetter::answering(Answer::updated()).await;
+    let key_file = std::env::temp_dir().join(format!("rotating-key-{}", std::process::id()));
+    std::fs::write(&key_file, "first-key\n").unwrap();
+    let proxy = Running::start(command(), &["--upstream", &setter.url, "--api-key-file", key_file.to_str().unwrap()]);
+    let body = r#"{"id": 1, "firstName": "Ada"}"#;
+
+    assert_eq!(put_json(&proxy.url, body).await.status, 200);
+    std::fs::write(&key_file, "second-key\n").unwrap();
+    proxy.signal("-HUP");
+    proxy.wait_for_log("API key reloaded", 1);
+    assert_eq!(put_json(&proxy.url, body).await.status, 200);
+
+    std::fs::write(&key_file, "\n").unwrap();
+    proxy.signal("-HUP");
+    proxy.wait_for_log("API key not reloaded", 1);
+    assert_eq!(put_json(&proxy.url, body).await.status, 200);
+
+    let keys: Vec<String> = setter.requests().iter().map(|r| r.headers["authorization"].to_str().unwrap().to_owned()).collect();
+    assert_eq!(keys, ["Bearer first-key", "Bearer second-key", "Bearer second-key"]);
+    let (_, log) = proxy.stop();
+    assert!(!log.contains("second-key") && !log.contains("first-key"), "{log}");
+    std::fs::remove_file(key_file).unwrap();
+}
+
+#[tokio::test]
+async fn the_trusted_user_is_logged_as_the_actor() {
+    let setter = FakeSetter::answering(Answer::updated()).await;
+    let mut env = command();
+    env.env("SETTER_API_KEY", CANARY_KEY);
+    let proxy = Running::start(env, &["--upstream", &setter.url, "--trusted-user-header", "X-Forwarded-Email"]);
+    let request = reqwest::Client::new()
+        .put(format!("{}/api/contacts", proxy.url))
+        .header("content-type", "application/json")
+        .header("x-forwarded-email", "ops@example.com")
+        .body(r#"{"id": 1, "lastName": "Byron"}"#);
+    assert_eq!(send(request).await.status, 200);
+    assert_eq!(put_json(&proxy.url, r#"{"id": 1, "lastName": "Byron"}"#).await.status, 401);
+    let (_, log) = proxy.stop();
+    let line = log.lines().find(|line| line.contains("update forwarded")).expect("logged");
+    assert!(line.contains("actor=\"ops@example.com\""), "{line}");
 }

@@ -120,7 +120,11 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
         .map_err(ConfigError::Client)?;
     let state = AppState { upstream, body_read_timeout: config.body_read_timeout };
 
-    let mut api = Router::new().route("/api/contacts", put(update::update_contact));
+    // The 405 fallback goes in before the layers, so a preflight (OPTIONS) meets
+    // the CORS layer instead of bypassing it.
+    let mut api = Router::new()
+        .route("/api/contacts", put(update::update_contact))
+        .method_not_allowed_fallback(method_not_allowed);
     if let Some(limiter) = limit::layer(config.rate_limit_per_minute) {
         api = api.layer(limiter);
     }
@@ -138,8 +142,8 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
 
     let mut app = Router::new()
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
-        .merge(api)
-        .method_not_allowed_fallback(method_not_allowed);
+        .method_not_allowed_fallback(method_not_allowed)
+        .merge(api);
     app = match &config.dist {
         Some(dist) if !dist.is_dir() => return Err(ConfigError::MissingDist(dist.clone())),
         Some(dist) => app.fallback_service(

@@ -107,10 +107,12 @@ impl Upstream {
         }
         let response = response.map_err(|err| self.transport_error(err))?;
         let status = response.status();
+        // Read even a success to its end: an answer cut off is no answer, and a
+        // connection read to its end goes back to the pool.
+        let answer = self.read_capped(response).await?;
         if status.is_success() {
             return Ok(status.as_u16());
         }
-        let answer = self.read_capped(response).await?;
         Err(match status {
             StatusCode::NOT_FOUND => UpstreamError::NotFound,
             StatusCode::CONFLICT => UpstreamError::MultipleMatches,
