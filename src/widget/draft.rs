@@ -175,7 +175,9 @@ impl Checked {
     /// what will be sent), else what has been typed so far.
     pub fn body(&self) -> String {
         let update = self.sendable().map_or(&self.update, ValidUpdate::update);
-        serde_json::to_string_pretty(update).expect("a ContactUpdate always serializes")
+        // Cannot fail for a struct of strings, numbers and a string map; no
+        // `expect`, whose message formatting would cost wasm size.
+        serde_json::to_string_pretty(update).unwrap_or_default()
     }
 
     /// Where each problem lands in the form, for these rows.

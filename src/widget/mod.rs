@@ -156,7 +156,7 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
         Some(root) => root,
         None => host
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-            .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_lowercase()))?,
+            .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
     };
     adopt_styles(&document, &root);
     let container: HtmlElement = document.create_element("div").map_err(dom_error)?.unchecked_into();
@@ -175,7 +175,8 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
 }
 
 fn dom_error(err: JsValue) -> MountError {
-    MountError::Dom(format!("{err:?}"))
+    let message = err.dyn_ref::<js_sys::Error>().map(|err| String::from(err.message()));
+    MountError::Dom(message.unwrap_or_else(|| "unknown DOM error".to_owned()))
 }
 
 thread_local! {
