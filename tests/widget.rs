@@ -19,7 +19,9 @@ use std::rc::Rc;
 use js_sys::Reflect;
 use setter_contacts::contract::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
 use setter_contacts::contract::{ContactUpdate, FieldErrors, Rejection};
-use setter_contacts::widget::transport::{Pending, RawResponse, Request, Transport, TransportError};
+use setter_contacts::widget::transport::{
+    Pending, RawResponse, Request, Transport, TransportError,
+};
 use setter_contacts::widget::{Config, Endpoint, WidgetHandle, mount_with};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -50,7 +52,12 @@ struct StubTransport(Rc<Stub>);
 impl Transport for StubTransport {
     fn send(&self, request: Request) -> Pending {
         self.0.requests.borrow_mut().push(request);
-        let reply = self.0.replies.borrow_mut().pop_front().expect("a reply was scripted");
+        let reply = self
+            .0
+            .replies
+            .borrow_mut()
+            .pop_front()
+            .expect("a reply was scripted");
         Box::pin(async move {
             match reply {
                 Reply::Answer(status, body) => Ok(RawResponse { status, body }),
@@ -81,7 +88,10 @@ fn mount(replies: Vec<Reply>) -> Widget {
 fn mount_with_timeout(replies: Vec<Reply>, timeout_ms: u32) -> Widget {
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
-    let stub = Rc::new(Stub { replies: RefCell::new(replies.into()), ..Stub::default() });
+    let stub = Rc::new(Stub {
+        replies: RefCell::new(replies.into()),
+        ..Stub::default()
+    });
     let config = Config {
         endpoint: Endpoint::Fixed("/api/contacts".into()),
         transport: Rc::new(StubTransport(Rc::clone(&stub))),
@@ -94,11 +104,18 @@ fn mount_with_timeout(replies: Vec<Reply>, timeout_ms: u32) -> Widget {
         let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event| {
             events.borrow_mut().push(event);
         });
-        host.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
+        host.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
+            .unwrap();
         listener.forget();
     }
     let root = host.shadow_root().expect("the form lives in a shadow root");
-    Widget { host, root, handle, stub, events }
+    Widget {
+        host,
+        root,
+        handle,
+        stub,
+        events,
+    }
 }
 
 /// Lets Leptos apply pending updates to the DOM (they run as microtasks).
@@ -129,12 +146,15 @@ impl Widget {
     }
 
     fn get(&self, selector: &str) -> Element {
-        self.find(selector).unwrap_or_else(|| panic!("no element matches {selector}"))
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no element matches {selector}"))
     }
 
     fn all(&self, selector: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(selector).unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into())
+            .collect()
     }
 
     fn input(&self, name: &str) -> HtmlInputElement {
@@ -195,11 +215,19 @@ impl Widget {
     }
 
     fn status(&self) -> String {
-        self.get("[role=status]").text_content().unwrap().trim().to_owned()
+        self.get("[role=status]")
+            .text_content()
+            .unwrap()
+            .trim()
+            .to_owned()
     }
 
     fn alert(&self) -> String {
-        self.get("[role=alert]").text_content().unwrap().trim().to_owned()
+        self.get("[role=alert]")
+            .text_content()
+            .unwrap()
+            .trim()
+            .to_owned()
     }
 
     /// The error text an input points at through `aria-describedby`, if it is
@@ -236,7 +264,9 @@ impl Widget {
 
     fn event(&self, index: usize) -> (String, JsValue) {
         let events = self.events.borrow();
-        let event = events.get(index).unwrap_or_else(|| panic!("no event #{index}"));
+        let event = events
+            .get(index)
+            .unwrap_or_else(|| panic!("no event #{index}"));
         assert!(event.bubbles(), "{} bubbles", event.type_());
         assert!(event.composed(), "{} is composed", event.type_());
         (event.type_(), event.detail())
@@ -253,7 +283,11 @@ impl Drop for Widget {
 /// What the contract says about `update`'s field `name`.
 fn contract_says(update: ContactUpdate, name: &str) -> String {
     let rejection = update.validate().expect_err("the contract rejects it");
-    rejection.fields().get(name).cloned().unwrap_or_else(|| panic!("{rejection:?} has no {name}"))
+    rejection
+        .fields()
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{rejection:?} has no {name}"))
 }
 
 fn field(detail: &JsValue, name: &str) -> JsValue {
@@ -267,7 +301,11 @@ fn json(text: &str) -> serde_json::Value {
 
 fn envelope(code: ErrorCode, message: &str, fields: FieldErrors) -> String {
     serde_json::to_string(&ErrorEnvelope {
-        error: ErrorBody { code, message: message.into(), fields },
+        error: ErrorBody {
+            code,
+            message: message.into(),
+            fields,
+        },
     })
     .unwrap()
 }
@@ -281,13 +319,27 @@ fn ok() -> Reply {
 #[wasm_bindgen_test]
 async fn every_input_is_named_as_the_api_and_visibly_labelled() {
     let w = mount(vec![]);
-    for name in ["identifier", "firstName", "lastName", "fullName", "phoneNumber", "email", "defaultTimeZone"] {
+    for name in [
+        "identifier",
+        "firstName",
+        "lastName",
+        "fullName",
+        "phoneNumber",
+        "email",
+        "defaultTimeZone",
+    ] {
         let input = w.input(name);
         let id = input.id();
         assert!(!id.is_empty(), "{name} has an id");
         let label = w.get(&format!("label[for='{id}']"));
-        assert!(!label.text_content().unwrap().trim().is_empty(), "{name}'s label has text");
-        assert!(label.unchecked_ref::<HtmlElement>().offset_height() > 0, "{name}'s label is visible");
+        assert!(
+            !label.text_content().unwrap().trim().is_empty(),
+            "{name}'s label has text"
+        );
+        assert!(
+            label.unchecked_ref::<HtmlElement>().offset_height() > 0,
+            "{name}'s label is visible"
+        );
     }
     assert_eq!(w.input("email").type_(), "email");
 
@@ -299,7 +351,11 @@ async fn every_input_is_named_as_the_api_and_visibly_labelled() {
         .iter()
         .map(|o| (o.get_attribute("value").unwrap(), o.text_content().unwrap()))
         .collect();
-    let expected = [("id", "Contact ID"), ("waId", "WhatsApp ID"), ("smsPhoneNumber", "SMS phone number")];
+    let expected = [
+        ("id", "Contact ID"),
+        ("waId", "WhatsApp ID"),
+        ("smsPhoneNumber", "SMS phone number"),
+    ];
     assert_eq!(options, expected.map(|(v, t)| (v.to_owned(), t.to_owned())));
     assert_eq!(select.value(), "id", "Contact ID is the default");
 
@@ -312,7 +368,10 @@ async fn every_input_is_named_as_the_api_and_visibly_labelled() {
 #[wasm_bindgen_test]
 async fn the_time_zone_picker_offers_the_contracts_names() {
     let w = mount(vec![]);
-    let list_id = w.input("defaultTimeZone").get_attribute("list").expect("a datalist");
+    let list_id = w
+        .input("defaultTimeZone")
+        .get_attribute("list")
+        .expect("a datalist");
     let names: Vec<String> = w
         .all(&format!("datalist#{list_id} option"))
         .iter()
@@ -332,11 +391,21 @@ async fn a_miscased_time_zone_shows_the_contracts_suggestion() {
     w.type_into("defaultTimeZone", "europe/berlin").await;
     w.leave("defaultTimeZone").await;
     let expected = contract_says(
-        ContactUpdate { id: Some(1), default_time_zone: Some("europe/berlin".into()), ..Default::default() },
+        ContactUpdate {
+            id: Some(1),
+            default_time_zone: Some("europe/berlin".into()),
+            ..Default::default()
+        },
         "defaultTimeZone",
     );
-    assert!(expected.contains("Europe/Berlin"), "the contract suggests: {expected}");
-    assert_eq!(w.error("defaultTimeZone").as_deref(), Some(expected.as_str()));
+    assert!(
+        expected.contains("Europe/Berlin"),
+        "the contract suggests: {expected}"
+    );
+    assert_eq!(
+        w.error("defaultTimeZone").as_deref(),
+        Some(expected.as_str())
+    );
 
     w.click_text("Use Europe/Berlin").await;
     assert_eq!(w.input("defaultTimeZone").value(), "Europe/Berlin");
@@ -380,12 +449,22 @@ async fn the_preview_holds_only_filled_fields_and_the_id_as_a_number() {
         "{\n  \"id\": 42,\n  \"firstName\": \"Ada\",\n  \"email\": \"ada@example.com\"\n}"
     );
     let parsed = json(&w.preview());
-    assert_eq!(parsed["id"].as_u64(), Some(42), "a JSON number, not a string");
-    assert!(!w.preview().contains("key"), "no key of any kind in the request");
+    assert_eq!(
+        parsed["id"].as_u64(),
+        Some(42),
+        "a JSON number, not a string"
+    );
+    assert!(
+        !w.preview().contains("key"),
+        "no key of any kind in the request"
+    );
 
     // Emptying an input takes the field out again.
     w.type_into("firstName", "").await;
-    assert_eq!(w.preview(), "{\n  \"id\": 42,\n  \"email\": \"ada@example.com\"\n}");
+    assert_eq!(
+        w.preview(),
+        "{\n  \"id\": 42,\n  \"email\": \"ada@example.com\"\n}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -421,7 +500,9 @@ async fn the_stub_receives_exactly_the_preview() {
     assert_eq!(requests[0].body, preview);
     assert_eq!(
         json(&requests[0].body),
-        json(r#"{"waId":"15551234567","fullName":"Ada Lovelace","metadata":{"campaign":"spring"}}"#)
+        json(
+            r#"{"waId":"15551234567","fullName":"Ada Lovelace","metadata":{"campaign":"spring"}}"#
+        )
     );
 }
 
@@ -434,7 +515,11 @@ async fn errors_show_on_blur_with_aria_attributes() {
     assert_eq!(w.error("email"), None, "no error while still typing");
     w.leave("email").await;
     let expected = contract_says(
-        ContactUpdate { id: Some(1), email: Some("not-an-address".into()), ..Default::default() },
+        ContactUpdate {
+            id: Some(1),
+            email: Some("not-an-address".into()),
+            ..Default::default()
+        },
         "email",
     );
     assert_eq!(w.error("email").as_deref(), Some(expected.as_str()));
@@ -463,17 +548,30 @@ async fn a_submit_with_errors_sends_nothing_and_focuses_the_first_invalid_input(
 
     assert!(w.requests().is_empty(), "nothing was sent");
     assert!(w.error("identifier").is_some());
-    assert!(w.error("phoneNumber").is_some(), "every problem shows on submit, touched or not");
+    assert!(
+        w.error("phoneNumber").is_some(),
+        "every problem shows on submit, touched or not"
+    );
     assert!(w.error("email").is_some());
     assert_eq!(w.error("firstName"), None);
     assert_eq!(w.focused(), Some(w.input("identifier").into()));
-    assert_eq!(w.alert(), "Nothing was sent — fix the marked fields and submit again");
-    assert!(w.events.borrow().is_empty(), "a form that was not sent dispatches nothing");
+    assert_eq!(
+        w.alert(),
+        "Nothing was sent — fix the marked fields and submit again"
+    );
+    assert!(
+        w.events.borrow().is_empty(),
+        "a form that was not sent dispatches nothing"
+    );
 
     w.type_into("identifier", "7").await;
     w.submit().await;
     assert!(w.requests().is_empty());
-    assert_eq!(w.focused(), Some(w.input("phoneNumber").into()), "then the next one");
+    assert_eq!(
+        w.focused(),
+        Some(w.input("phoneNumber").into()),
+        "then the next one"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -482,7 +580,10 @@ async fn a_missing_identifier_lands_on_the_identifier_input() {
     w.type_into("firstName", "Ada").await;
     w.submit().await;
     let expected = contract_says(
-        ContactUpdate { first_name: Some("Ada".into()), ..Default::default() },
+        ContactUpdate {
+            first_name: Some("Ada".into()),
+            ..Default::default()
+        },
         "id",
     );
     assert_eq!(w.error("identifier").as_deref(), Some(expected.as_str()));
@@ -496,10 +597,17 @@ async fn nothing_to_update_is_announced_and_sends_nothing() {
     w.type_into("identifier", "5").await;
     w.submit().await;
     assert!(matches!(
-        ContactUpdate { id: Some(5), ..Default::default() }.validate(),
+        ContactUpdate {
+            id: Some(5),
+            ..Default::default()
+        }
+        .validate(),
         Err(Rejection::NothingToUpdate)
     ));
-    assert_eq!(w.alert(), "Nothing to update — fill in at least one field to change");
+    assert_eq!(
+        w.alert(),
+        "Nothing to update — fill in at least one field to change"
+    );
     assert_eq!(w.focused(), Some(w.input("firstName").into()));
     assert!(w.requests().is_empty());
 }
@@ -531,10 +639,18 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
         "metadata.",
     );
     assert_eq!(w.error_of(&keys[2]).as_deref(), Some(empty.as_str()));
-    assert_eq!(w.error_of(&values[2]), None, "the key is the problem, not the value");
+    assert_eq!(
+        w.error_of(&values[2]),
+        None,
+        "the key is the problem, not the value"
+    );
     assert_eq!(w.error_of(&keys[3]), None);
     assert!(w.requests().is_empty());
-    assert_eq!(w.focused(), Some(keys[1].clone()), "the first flagged row input");
+    assert_eq!(
+        w.focused(),
+        Some(keys[1].clone()),
+        "the first flagged row input"
+    );
 
     // Removing the duplicate and the keyless rows makes the form sendable.
     let removes = w.all("button[aria-label^='Remove metadata row']");
@@ -544,7 +660,10 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
     assert_eq!(w.all("input[name=metadataKey]").len(), 2);
     w.submit().await;
     assert_eq!(w.requests().len(), 1);
-    assert_eq!(json(&w.requests()[0].body), json(r#"{"id":3,"metadata":{"plan":"gold"}}"#));
+    assert_eq!(
+        json(&w.requests()[0].body),
+        json(r#"{"id":3,"metadata":{"plan":"gold"}}"#)
+    );
 }
 
 // --------------------------------------------------------------- outcomes --
@@ -562,7 +681,10 @@ async fn success_is_announced_and_dispatched() {
     let (name, detail) = w.event(0);
     assert_eq!(name, "contact-updated");
     let identifier = field(&detail, "identifier");
-    assert_eq!(field(&identifier, "kind").as_string().as_deref(), Some("id"));
+    assert_eq!(
+        field(&identifier, "kind").as_string().as_deref(),
+        Some("id")
+    );
     assert_eq!(field(&identifier, "value").as_f64(), Some(42.0));
     let changed: Vec<String> = js_sys::Array::from(&field(&detail, "changedFields"))
         .iter()
@@ -575,24 +697,92 @@ async fn success_is_announced_and_dispatched() {
 /// The sentence for each code, as the issue and the widget word them, for an
 /// operator who found the contact by WhatsApp ID.
 const SENTENCES: &[(ErrorCode, u16, &str)] = &[
-    (ErrorCode::BadJson, 400, "The server could not read the update — reload the page and try again"),
-    (ErrorCode::MissingIdentifier, 400, "Say which contact to update — enter its contact ID, WhatsApp ID or SMS phone number"),
-    (ErrorCode::NothingToUpdate, 400, "Nothing to update — fill in at least one field to change"),
-    (ErrorCode::InvalidField, 400, "Setter did not accept the update: Setter says the email is taken."),
-    (ErrorCode::PayloadTooLarge, 413, "The update is too large — shorten the metadata and try again"),
-    (ErrorCode::UnsupportedMediaType, 415, "The server did not accept the request format — reload the page and try again"),
+    (
+        ErrorCode::BadJson,
+        400,
+        "The server could not read the update — reload the page and try again",
+    ),
+    (
+        ErrorCode::MissingIdentifier,
+        400,
+        "Say which contact to update — enter its contact ID, WhatsApp ID or SMS phone number",
+    ),
+    (
+        ErrorCode::NothingToUpdate,
+        400,
+        "Nothing to update — fill in at least one field to change",
+    ),
+    (
+        ErrorCode::InvalidField,
+        400,
+        "Setter did not accept the update: Setter says the email is taken.",
+    ),
+    (
+        ErrorCode::PayloadTooLarge,
+        413,
+        "The update is too large — shorten the metadata and try again",
+    ),
+    (
+        ErrorCode::UnsupportedMediaType,
+        415,
+        "The server did not accept the request format — reload the page and try again",
+    ),
     (ErrorCode::NotFound, 404, "No contact has that WhatsApp ID"),
-    (ErrorCode::MultipleMatches, 409, "Several contacts share that WhatsApp ID — use the contact ID instead"),
-    (ErrorCode::Forbidden, 403, "Your organization has no access to this contact"),
-    (ErrorCode::UpstreamAuthFailed, 502, "The server's Setter API key was refused — ask an administrator"),
-    (ErrorCode::UpstreamError, 502, "Setter could not be reached or failed — try again in a moment"),
-    (ErrorCode::UpstreamTimeout, 504, "Setter did not answer in time — check the contact before trying again, the update may have been applied"),
-    (ErrorCode::Unauthorized, 401, "Your dashboard session has ended — sign in again and retry"),
-    (ErrorCode::OriginNotAllowed, 403, "This dashboard is not allowed to update contacts — ask an administrator to allow its address"),
-    (ErrorCode::RateLimited, 429, "Too many updates at once — wait a moment and try again"),
-    (ErrorCode::NoSuchRoute, 404, "The form is pointed at the wrong address — ask an administrator to check its endpoint"),
-    (ErrorCode::MethodNotAllowed, 405, "The form is pointed at the wrong address — ask an administrator to check its endpoint"),
-    (ErrorCode::Internal, 500, "The server hit an unexpected error — try again, and tell an administrator if it keeps happening"),
+    (
+        ErrorCode::MultipleMatches,
+        409,
+        "Several contacts share that WhatsApp ID — use the contact ID instead",
+    ),
+    (
+        ErrorCode::Forbidden,
+        403,
+        "Your organization has no access to this contact",
+    ),
+    (
+        ErrorCode::UpstreamAuthFailed,
+        502,
+        "The server's Setter API key was refused — ask an administrator",
+    ),
+    (
+        ErrorCode::UpstreamError,
+        502,
+        "Setter could not be reached or failed — try again in a moment",
+    ),
+    (
+        ErrorCode::UpstreamTimeout,
+        504,
+        "Setter did not answer in time — check the contact before trying again, the update may have been applied",
+    ),
+    (
+        ErrorCode::Unauthorized,
+        401,
+        "Your dashboard session has ended — sign in again and retry",
+    ),
+    (
+        ErrorCode::OriginNotAllowed,
+        403,
+        "This dashboard is not allowed to update contacts — ask an administrator to allow its address",
+    ),
+    (
+        ErrorCode::RateLimited,
+        429,
+        "Too many updates at once — wait a moment and try again",
+    ),
+    (
+        ErrorCode::NoSuchRoute,
+        404,
+        "The form is pointed at the wrong address — ask an administrator to check its endpoint",
+    ),
+    (
+        ErrorCode::MethodNotAllowed,
+        405,
+        "The form is pointed at the wrong address — ask an administrator to check its endpoint",
+    ),
+    (
+        ErrorCode::Internal,
+        500,
+        "The server hit an unexpected error — try again, and tell an administrator if it keeps happening",
+    ),
 ];
 
 #[wasm_bindgen_test]
@@ -607,19 +797,30 @@ async fn every_error_code_is_announced_in_words_an_operator_can_act_on() {
             Reply::Answer(*status, envelope(*code, message, FieldErrors::new()))
         })
         .collect();
-    replies.push(Reply::Answer(418, envelope(ErrorCode::Unknown, "", FieldErrors::new())
-        .replace("\"unknown\"", "\"from_a_newer_proxy\"")
-        .replace("\"message\":\"\"", "\"message\":\"A newer proxy explains itself.\"")));
+    replies.push(Reply::Answer(
+        418,
+        envelope(ErrorCode::Unknown, "", FieldErrors::new())
+            .replace("\"unknown\"", "\"from_a_newer_proxy\"")
+            .replace(
+                "\"message\":\"\"",
+                "\"message\":\"A newer proxy explains itself.\"",
+            ),
+    ));
     replies.push(Reply::Answer(502, "<html>Bad gateway</html>".into()));
     replies.push(Reply::Unreachable);
-    let mut expected: Vec<(&str, &str)> =
-        SENTENCES.iter().map(|(code, _, sentence)| (code.as_str(), *sentence)).collect();
+    let mut expected: Vec<(&str, &str)> = SENTENCES
+        .iter()
+        .map(|(code, _, sentence)| (code.as_str(), *sentence))
+        .collect();
     expected.push(("unknown", "A newer proxy explains itself."));
     expected.push((
         "bad_response",
         "The server gave an answer the form cannot read (HTTP 502) — try again, and tell an administrator if it keeps happening",
     ));
-    expected.push(("network_error", "Could not reach the server — check your connection and try again"));
+    expected.push((
+        "network_error",
+        "Could not reach the server — check your connection and try again",
+    ));
 
     let w = mount(replies);
     w.choose_kind("waId").await;
@@ -633,7 +834,10 @@ async fn every_error_code_is_announced_in_words_an_operator_can_act_on() {
         let (name, detail) = w.event(index);
         assert_eq!(name, "contact-update-failed");
         assert_eq!(field(&detail, "code").as_string().as_deref(), Some(*code));
-        assert_eq!(field(&detail, "message").as_string().as_deref(), Some(*sentence));
+        assert_eq!(
+            field(&detail, "message").as_string().as_deref(),
+            Some(*sentence)
+        );
     }
 }
 
@@ -648,9 +852,24 @@ async fn not_found_and_several_matches_name_the_identifier_used() {
     let w = mount(replies);
     w.type_into("firstName", "Ada").await;
     let cases = [
-        ("id", "42", "No contact has that contact ID", "Several contacts match that contact ID — ask an administrator"),
-        ("waId", "15551234567", "No contact has that WhatsApp ID", "Several contacts share that WhatsApp ID — use the contact ID instead"),
-        ("smsPhoneNumber", "+15551234567", "No contact has that SMS phone number", "Several contacts share that SMS phone number — use the contact ID instead"),
+        (
+            "id",
+            "42",
+            "No contact has that contact ID",
+            "Several contacts match that contact ID — ask an administrator",
+        ),
+        (
+            "waId",
+            "15551234567",
+            "No contact has that WhatsApp ID",
+            "Several contacts share that WhatsApp ID — use the contact ID instead",
+        ),
+        (
+            "smsPhoneNumber",
+            "+15551234567",
+            "No contact has that SMS phone number",
+            "Several contacts share that SMS phone number — use the contact ID instead",
+        ),
     ];
     for (kind, identifier, not_found, several) in cases {
         w.choose_kind(kind).await;
@@ -665,26 +884,53 @@ async fn not_found_and_several_matches_name_the_identifier_used() {
 #[wasm_bindgen_test]
 async fn the_proxys_field_errors_land_on_the_same_inputs() {
     let fields = FieldErrors::from([
-        ("email".to_owned(), "The proxy says this address bounced.".to_owned()),
-        ("metadata.campaign".to_owned(), "The proxy says this value is too long.".to_owned()),
+        (
+            "email".to_owned(),
+            "The proxy says this address bounced.".to_owned(),
+        ),
+        (
+            "metadata.campaign".to_owned(),
+            "The proxy says this value is too long.".to_owned(),
+        ),
         ("id".to_owned(), "The proxy says this ID is odd.".to_owned()),
-        ("organization".to_owned(), "Not a field this form has.".to_owned()),
+        (
+            "organization".to_owned(),
+            "Not a field this form has.".to_owned(),
+        ),
     ]);
-    let w = mount(vec![Reply::Answer(400, envelope(ErrorCode::InvalidField, "3 fields", fields))]);
+    let w = mount(vec![Reply::Answer(
+        400,
+        envelope(ErrorCode::InvalidField, "3 fields", fields),
+    )]);
     w.type_into("identifier", "7").await;
     w.type_into("email", "ada@example.com").await;
     w.add_row().await;
     w.type_row(0, "campaign", "spring").await;
     w.submit().await;
 
-    assert_eq!(w.error("email").as_deref(), Some("The proxy says this address bounced."));
-    assert_eq!(w.error("identifier").as_deref(), Some("The proxy says this ID is odd."));
+    assert_eq!(
+        w.error("email").as_deref(),
+        Some("The proxy says this address bounced.")
+    );
+    assert_eq!(
+        w.error("identifier").as_deref(),
+        Some("The proxy says this ID is odd.")
+    );
     let value = &w.all("input[name=metadataValue]")[0];
-    assert_eq!(w.error_of(value).as_deref(), Some("The proxy says this value is too long."));
+    assert_eq!(
+        w.error_of(value).as_deref(),
+        Some("The proxy says this value is too long.")
+    );
     assert_eq!(w.error_of(&w.all("input[name=metadataKey]")[0]), None);
     let unplaced = w.get(".scf-unplaced").text_content().unwrap();
-    assert!(unplaced.contains("organization: Not a field this form has."), "{unplaced}");
-    assert_eq!(w.alert(), "Some fields are not valid — fix the marked fields and try again");
+    assert!(
+        unplaced.contains("organization: Not a field this form has."),
+        "{unplaced}"
+    );
+    assert_eq!(
+        w.alert(),
+        "Some fields are not valid — fix the marked fields and try again"
+    );
     assert_eq!(w.focused(), Some(w.input("identifier").into()));
 
     // Editing an input clears the proxy's error on it, and only there.
@@ -704,11 +950,17 @@ async fn no_double_submit_and_a_hanging_request_is_abandoned() {
 
     let button = w.get("button[type=submit]");
     assert!(button.has_attribute("disabled"), "disabled while in flight");
-    assert_eq!(w.get("form").get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(
+        w.get("form").get_attribute("aria-busy").as_deref(),
+        Some("true")
+    );
     assert_eq!(w.status(), "Updating contact…");
     // A second click and a second submit (Enter) while in flight send nothing.
     w.submit().await;
-    w.get("form").unchecked_into::<web_sys::HtmlFormElement>().request_submit().unwrap();
+    w.get("form")
+        .unchecked_into::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .unwrap();
     settle().await;
     assert_eq!(w.requests().len(), 1);
 
@@ -722,7 +974,10 @@ async fn no_double_submit_and_a_hanging_request_is_abandoned() {
     assert!(!w.get("button[type=submit]").has_attribute("disabled"));
     let (name, detail) = w.event(0);
     assert_eq!(name, "contact-update-failed");
-    assert_eq!(field(&detail, "code").as_string().as_deref(), Some("timeout"));
+    assert_eq!(
+        field(&detail, "code").as_string().as_deref(),
+        Some("timeout")
+    );
 
     // And the form works again.
     w.submit().await;
@@ -755,26 +1010,52 @@ async fn two_custom_elements_are_independent_forms() {
     settle().await;
     let elements = container.query_selector_all("setter-contact-form").unwrap();
     let roots: Vec<ShadowRoot> = (0..2)
-        .map(|i| elements.item(i).unwrap().unchecked_into::<HtmlElement>().shadow_root().expect("upgraded"))
+        .map(|i| {
+            elements
+                .item(i)
+                .unwrap()
+                .unchecked_into::<HtmlElement>()
+                .shadow_root()
+                .expect("upgraded")
+        })
         .collect();
     let input = |root: &ShadowRoot, name: &str| -> HtmlInputElement {
-        root.query_selector(&format!("input[name={name}]")).unwrap().unwrap().unchecked_into()
+        root.query_selector(&format!("input[name={name}]"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into()
     };
-    let preview = |root: &ShadowRoot| root.query_selector("pre").unwrap().unwrap().text_content().unwrap();
+    let preview = |root: &ShadowRoot| {
+        root.query_selector("pre")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
 
     let first = input(&roots[0], "firstName");
     first.set_value("Ada");
     fire(&first, "input");
     settle().await;
     assert!(preview(&roots[0]).contains("Ada"));
-    assert_eq!(preview(&roots[1]).trim(), "{}", "the second form did not change");
-    assert_ne!(input(&roots[0], "identifier").id(), input(&roots[1], "identifier").id());
+    assert_eq!(
+        preview(&roots[1]).trim(),
+        "{}",
+        "the second form did not change"
+    );
+    assert_ne!(
+        input(&roots[0], "identifier").id(),
+        input(&roots[1], "identifier").id()
+    );
 
     // Leaving the page unmounts; a move within it keeps what was typed.
     let moved = elements.item(0).unwrap();
     document().body().unwrap().append_child(&moved).unwrap();
     settle().await;
-    assert!(preview(&roots[0]).contains("Ada"), "moving the element keeps the form");
+    assert!(
+        preview(&roots[0]).contains("Ada"),
+        "moving the element keeps the form"
+    );
     container.remove();
     moved.unchecked_ref::<Element>().remove();
     settle().await;

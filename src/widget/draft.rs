@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::contract::{ContactUpdate, Field, FieldErrors, Rejection, ValidUpdate, parse_contact_id};
+use crate::contract::{
+    ContactUpdate, Field, FieldErrors, Rejection, ValidUpdate, parse_contact_id,
+};
 
 /// How the contact to update is found: the `identifierKind` select.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -24,8 +26,11 @@ pub enum IdentifierKind {
 
 impl IdentifierKind {
     /// The options of the select, in display order (the default first).
-    pub const ALL: [IdentifierKind; 3] =
-        [IdentifierKind::Id, IdentifierKind::WaId, IdentifierKind::SmsPhoneNumber];
+    pub const ALL: [IdentifierKind; 3] = [
+        IdentifierKind::Id,
+        IdentifierKind::WaId,
+        IdentifierKind::SmsPhoneNumber,
+    ];
 
     /// The contract field this kind fills.
     pub const fn field(self) -> Field {
@@ -43,7 +48,9 @@ impl IdentifierKind {
 
     /// The kind whose wire name is `name`.
     pub fn from_name(name: &str) -> Option<IdentifierKind> {
-        IdentifierKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+        IdentifierKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
     }
 
     /// The option's label ("WhatsApp ID").
@@ -98,6 +105,8 @@ const DUPLICATE_KEY: &str =
 /// A draft run through the contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
+    /// What was typed.
+    pub draft: Draft,
     /// The filled-in fields, as typed (what the preview shows until it is valid).
     pub update: ContactUpdate,
     /// The contract's verdict on `update`.
@@ -149,20 +158,32 @@ impl Draft {
         }
 
         let verdict = update.validate();
-        let mut errors = verdict.as_ref().err().map(|r| r.fields().clone()).unwrap_or_default();
+        let mut errors = verdict
+            .as_ref()
+            .err()
+            .map(|r| r.fields().clone())
+            .unwrap_or_default();
         if let Some(sentence) = &id_problem {
             // The typed id never reached the update, so the contract reports it
             // missing; the parse error says what is actually wrong.
             errors.insert(Field::Id.as_str().to_owned(), sentence.clone());
         }
         let form_ok = id_problem.is_none() && duplicate_rows.is_empty();
-        Checked { update, verdict, errors, form_ok, duplicate_rows }
+        Checked {
+            draft: self.clone(),
+            update,
+            verdict,
+            errors,
+            form_ok,
+            duplicate_rows,
+        }
     }
 }
 
 fn set_text(update: &mut ContactUpdate, field: Field, text: &str) {
-    *update.text_mut(field).expect("identifiers other than id and TEXT_FIELDS are text") =
-        Some(text.to_owned());
+    *update
+        .text_mut(field)
+        .expect("identifiers other than id and TEXT_FIELDS are text") = Some(text.to_owned());
 }
 
 impl Checked {
@@ -180,16 +201,16 @@ impl Checked {
         serde_json::to_string_pretty(update).unwrap_or_default()
     }
 
-    /// Where each problem lands in the form, for these rows.
-    pub fn problems(&self, kind: IdentifierKind, rows: &[(String, String)]) -> Problems {
-        let mut problems = Problems::place(&self.errors, rows);
+    /// Where each problem lands in the form.
+    pub fn problems(&self) -> Problems {
+        let mut problems = Problems::place(&self.errors, &self.draft.rows);
         for &index in &self.duplicate_rows {
             if let Some(row) = problems.rows.get_mut(index) {
                 row.key = Some(DUPLICATE_KEY.to_owned());
             }
         }
         if matches!(self.verdict, Err(Rejection::NothingToUpdate)) && self.form_ok {
-            problems.form = Some(super::outcome::nothing_to_update(kind));
+            problems.form = Some(super::outcome::nothing_to_update());
         }
         problems
     }
@@ -237,8 +258,10 @@ impl Problems {
     /// identifier's name → the identifier input; `metadata.<key>` → the first
     /// row with that key; `metadata` → the group; any other field → its input.
     pub fn place(errors: &FieldErrors, rows: &[(String, String)]) -> Problems {
-        let mut problems =
-            Problems { rows: vec![RowProblems::default(); rows.len()], ..Problems::default() };
+        let mut problems = Problems {
+            rows: vec![RowProblems::default(); rows.len()],
+            ..Problems::default()
+        };
         for (name, sentence) in errors {
             let sentence = sentence.clone();
             if let Some(key) = name.strip_prefix("metadata.") {
@@ -246,7 +269,9 @@ impl Problems {
                     row_key == key && !(row_key.is_empty() && value.is_empty())
                 });
                 match row {
-                    Some(index) if key_is_rejected(key) => problems.rows[index].key = Some(sentence),
+                    Some(index) if key_is_rejected(key) => {
+                        problems.rows[index].key = Some(sentence)
+                    }
                     Some(index) => problems.rows[index].value = Some(sentence),
                     None => problems.unplaced.push(format!("{name}: {sentence}")),
                 }

@@ -59,7 +59,6 @@ pub(super) struct State {
     server_errors: RwSignal<FieldErrors>,
     in_flight: RwSignal<bool>,
     announcement: RwSignal<Announcement>,
-    draft: Memo<Draft>,
     checked: Memo<Checked>,
     /// The problems on screen right now.
     pub shown: Memo<Problems>,
@@ -74,22 +73,23 @@ impl State {
         let touched = RwSignal::new(BTreeSet::new());
         let submitted = RwSignal::new(false);
         let server_errors = RwSignal::new(FieldErrors::new());
-        let draft = Memo::new(move |_| Draft {
-            kind: kind.get(),
-            identifier: identifier.get(),
-            texts: texts.map(|text| text.get()),
-            rows: rows.with(|rows| rows.iter().map(Row::get).collect()),
+        let checked = Memo::new(move |_| {
+            Draft {
+                kind: kind.get(),
+                identifier: identifier.get(),
+                texts: texts.map(|text| text.get()),
+                rows: rows.with(|rows| rows.iter().map(Row::get).collect()),
+            }
+            .check()
         });
-        let checked = Memo::new(move |_| draft.with(Draft::check));
         let shown = Memo::new(move |_| {
-            draft.with(|draft| {
-                let client = checked.with(|checked| checked.problems(draft.kind, &draft.rows));
-                let server = server_errors.with(|errors| Problems::place(errors, &draft.rows));
+            checked.with(|checked| {
+                let client = checked.problems();
+                let server =
+                    server_errors.with(|errors| Problems::place(errors, &checked.draft.rows));
                 let row_keys: Vec<String> =
                     rows.with(|rows| rows.iter().map(Row::touch_key).collect());
-                touched.with(|touched| {
-                    visible(client, server, submitted.get(), touched, &row_keys)
-                })
+                touched.with(|touched| visible(client, server, submitted.get(), touched, &row_keys))
             })
         });
         State {
@@ -102,7 +102,6 @@ impl State {
             server_errors,
             in_flight: RwSignal::new(false),
             announcement: RwSignal::new(Announcement::Quiet),
-            draft,
             checked,
             shown,
         }
@@ -120,8 +119,12 @@ impl State {
     /// Forgets the proxy's problems with these fields: the operator edited them.
     pub fn edited(self, names: &[&str]) {
         let is_edited = |name: &String| names.contains(&name.as_str());
-        if self.server_errors.with_untracked(|errors| errors.keys().any(is_edited)) {
-            self.server_errors.update(|errors| errors.retain(|name, _| !is_edited(name)));
+        if self
+            .server_errors
+            .with_untracked(|errors| errors.keys().any(is_edited))
+        {
+            self.server_errors
+                .update(|errors| errors.retain(|name, _| !is_edited(name)));
         }
     }
 }
@@ -142,7 +145,11 @@ fn visible(
     let mut client_texts = client.texts.into_iter();
     let mut server_texts = server.texts.into_iter();
     let texts = TEXT_FIELDS.map(|field| {
-        pick(client_texts.next().flatten(), server_texts.next().flatten(), field.as_str())
+        pick(
+            client_texts.next().flatten(),
+            server_texts.next().flatten(),
+            field.as_str(),
+        )
     });
     let rows = client
         .rows
@@ -174,12 +181,24 @@ fn visible(
 
 /// The form, wired to `setup`'s transport and host.
 pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
-    let Setup { ids, host, endpoint, transport, timeout_ms } = setup;
+    let Setup {
+        ids,
+        host,
+        endpoint,
+        transport,
+        timeout_ms,
+    } = setup;
     let state = State::new();
     let form_ref = NodeRef::<leptos::html::Form>::new();
 
     // Not `Send`: kept out of the reactive graph, used only by the submit handler.
-    let sender = Rc::new(Sender { ids: ids.clone(), host, endpoint, transport, timeout_ms });
+    let sender = Rc::new(Sender {
+        ids: ids.clone(),
+        host,
+        endpoint,
+        transport,
+        timeout_ms,
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(form) = form_ref.get_untracked() {
@@ -321,7 +340,11 @@ pub(super) fn error_ref(
     input_id: String,
     error: Signal<Option<String>>,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-    move || error.with(Option::is_some).then(|| format!("{input_id}-error"))
+    move || {
+        error
+            .with(Option::is_some)
+            .then(|| format!("{input_id}-error"))
+    }
 }
 
 /// The error text of an input, rendered only while there is one.
@@ -329,7 +352,9 @@ pub(super) fn error_text(input_id: String, error: Signal<Option<String>>) -> imp
     let error_id = format!("{input_id}-error");
     move || {
         let id = error_id.clone();
-        error.get().map(|sentence| view! { <p class="scf-error" id=id>{sentence}</p> })
+        error
+            .get()
+            .map(|sentence| view! { <p class="scf-error" id=id>{sentence}</p> })
     }
 }
 
@@ -366,10 +391,10 @@ impl Sender {
             return; // One update at a time: Enter pressed twice sends once.
         }
         state.submitted.set(true);
-        let draft = state.draft.get_untracked();
         let checked = state.checked.get_untracked();
+        let kind = checked.draft.kind;
         let Some(valid) = checked.sendable().cloned() else {
-            let problems = checked.problems(draft.kind, &draft.rows);
+            let problems = checked.problems();
             let sentence = match (problems.first_spot(), problems.form) {
                 (None, Some(form_problem)) => {
                     // Nothing to update: the first field to fill in is the first text input.
@@ -408,10 +433,12 @@ impl Sender {
                     if let Some(controller) = &controller {
                         controller.abort();
                     }
-                    Err(Failure::TimedOut { seconds: sender.timeout_ms.div_ceil(1000) })
+                    Err(Failure::TimedOut {
+                        seconds: sender.timeout_ms.div_ceil(1000),
+                    })
                 }
             };
-            sender.finish(state, form, draft.kind, &valid, result);
+            sender.finish(state, form, kind, &valid, result);
         });
     }
 
@@ -428,7 +455,9 @@ impl Sender {
         state.in_flight.try_set(false);
         match result {
             Ok(()) => {
-                state.announcement.try_set(Announcement::Success(outcome::success()));
+                state
+                    .announcement
+                    .try_set(Announcement::Success(outcome::success()));
                 state.submitted.try_set(false);
                 state.touched.try_set(BTreeSet::new());
                 events::updated(&self.host, valid);
@@ -436,14 +465,18 @@ impl Sender {
             Err(failure) => {
                 let sentence = failure.sentence(kind);
                 if let Some(fields) = failure.fields() {
-                    let rows = state.draft.try_with_untracked(|draft| draft.rows.clone());
+                    let rows = state
+                        .checked
+                        .try_with_untracked(|checked| checked.draft.rows.clone());
                     let first = Problems::place(fields, &rows.unwrap_or_default()).first_spot();
                     state.server_errors.try_set(fields.clone());
                     if let Some(spot) = first {
                         self.focus(&form, &self.spot_id(state, spot));
                     }
                 }
-                state.announcement.try_set(Announcement::Failure(sentence.clone()));
+                state
+                    .announcement
+                    .try_set(Announcement::Failure(sentence.clone()));
                 events::failed(&self.host, failure.code(), &sentence);
             }
         }
@@ -452,7 +485,10 @@ impl Sender {
     /// The id of the element a problem spot is shown on.
     fn spot_id(&self, state: State, spot: Spot) -> String {
         let row_id = |index: usize| {
-            state.rows.with_untracked(|rows| rows.get(index).map(|row| row.id)).unwrap_or_default()
+            state
+                .rows
+                .with_untracked(|rows| rows.get(index).map(|row| row.id))
+                .unwrap_or_default()
         };
         match spot {
             Spot::Identifier => self.ids.of("identifier"),

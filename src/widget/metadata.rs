@@ -44,7 +44,11 @@ pub(super) fn MetadataRows(state: State, ids: Ids) -> impl IntoView {
     let add = move |ev: leptos::ev::MouseEvent| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        let row = Row { id, key: RwSignal::new(String::new()), value: RwSignal::new(String::new()) };
+        let row = Row {
+            id,
+            key: RwSignal::new(String::new()),
+            value: RwSignal::new(String::new()),
+        };
         rows.update(|rows| rows.push(row));
         // The new inputs exist after the next render.
         let form = form_of(&ev);
@@ -59,11 +63,17 @@ pub(super) fn MetadataRows(state: State, ids: Ids) -> impl IntoView {
         <div class="scf-metadata" role="group" aria-labelledby=labelled_by
             aria-describedby=described_by>
             <h3 class="scf-subtitle" id=title_id>"Metadata"</h3>
-            <ForEnumerate
-                each=move || rows.get()
-                key=|row| row.id
-                children=move |index, row| view! { <MetadataRow state=state ids=ids.clone() index=index row=row /> }
-            />
+            // Rows are re-rendered by position when one is added or removed
+            // (typing does not change the list): far less wasm than a keyed
+            // list, and the values live in the rows' signals, not the DOM.
+            {move || {
+                let ids = ids.clone();
+                rows.get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, row)| view! { <MetadataRow state=state ids=ids.clone() index=index row=row /> })
+                    .collect_view()
+            }}
             {error_text(add_id.clone(), group_error)}
             <button type="button" class="scf-secondary" id=add_id.clone() on:click=add>
                 "Add metadata field"
@@ -74,14 +84,14 @@ pub(super) fn MetadataRows(state: State, ids: Ids) -> impl IntoView {
 
 /// One row: labelled key and value inputs and a remove button.
 #[component]
-fn MetadataRow(state: State, ids: Ids, index: ReadSignal<usize>, row: Row) -> impl IntoView {
+fn MetadataRow(state: State, ids: Ids, index: usize, row: Row) -> impl IntoView {
     let key_id = ids.row_key(row.id);
     let value_id = ids.row_value(row.id);
     let touch_key = row.touch_key();
-    let problems = move || state.shown.with(|shown| shown.rows.get(index.get()).cloned());
+    let problems = move || state.shown.with(|shown| shown.rows.get(index).cloned());
     let key_error = Signal::derive(move || problems().and_then(|row| row.key));
     let value_error = Signal::derive(move || problems().and_then(|row| row.value));
-    let number = move || index.get() + 1;
+    let number = index + 1;
     // Editing a row makes the proxy's problem with its key (and with the
     // metadata as a whole) stale.
     let edited = move || {
@@ -98,7 +108,7 @@ fn MetadataRow(state: State, ids: Ids, index: ReadSignal<usize>, row: Row) -> im
         <div class="scf-row scf-row--metadata">
             <div class="scf-field scf-field--grow">
                 <label for=key_id.clone()>
-                    "Key" <span class="scf-sr">{move || format!(" (row {})", number())}</span>
+                    "Key" <span class="scf-sr">{format!(" (row {number})")}</span>
                 </label>
                 <input id=key_id.clone() name="metadataKey" type="text" autocomplete="off"
                     spellcheck="false"
@@ -114,7 +124,7 @@ fn MetadataRow(state: State, ids: Ids, index: ReadSignal<usize>, row: Row) -> im
             </div>
             <div class="scf-field scf-field--grow">
                 <label for=value_id.clone()>
-                    "Value" <span class="scf-sr">{move || format!(" (row {})", number())}</span>
+                    "Value" <span class="scf-sr">{format!(" (row {number})")}</span>
                 </label>
                 <input id=value_id.clone() name="metadataValue" type="text" autocomplete="off"
                     prop:value=move || row.value.get()
@@ -128,7 +138,7 @@ fn MetadataRow(state: State, ids: Ids, index: ReadSignal<usize>, row: Row) -> im
                 {error_text(value_id.clone(), value_error)}
             </div>
             <button type="button" class="scf-remove"
-                aria-label=move || format!("Remove metadata row {}", number())
+                aria-label=format!("Remove metadata row {number}")
                 on:click=move |ev| {
                     edited();
                     state.rows.update(|rows| rows.retain(|other| other.id != row.id));

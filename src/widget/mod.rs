@@ -74,7 +74,8 @@ impl Endpoint {
             Endpoint::Fixed(url) => Some(url.clone()),
             Endpoint::Attribute(element) => element.get_attribute("endpoint"),
         };
-        url.filter(|url| !url.trim().is_empty()).unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+        url.filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
     }
 }
 
@@ -90,7 +91,11 @@ pub struct Config {
 impl Config {
     /// The production setup: `fetch`, 15 s timeout.
     pub fn new(endpoint: Endpoint) -> Config {
-        Config { endpoint, transport: Rc::new(FetchTransport), timeout_ms: DEFAULT_TIMEOUT_MS }
+        Config {
+            endpoint,
+            transport: Rc::new(FetchTransport),
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        }
     }
 }
 
@@ -151,7 +156,9 @@ pub fn mount_js(element: HtmlElement, options: Option<Object>) -> Result<WidgetH
 
 /// Mounts a form in `host`'s shadow root (attached if it has none).
 pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, MountError> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or(MountError::NoDocument)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(MountError::NoDocument)?;
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host
@@ -159,7 +166,10 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
             .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
     };
     adopt_styles(&document, &root);
-    let container: HtmlElement = document.create_element("div").map_err(dom_error)?.unchecked_into();
+    let container: HtmlElement = document
+        .create_element("div")
+        .map_err(dom_error)?
+        .unchecked_into();
     container.set_class_name("scf");
     root.append_child(&container).map_err(dom_error)?;
 
@@ -171,11 +181,18 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
         timeout_ms: config.timeout_ms,
     };
     let view = leptos::mount::mount_to(container.clone(), move || form::contact_form(setup));
-    Ok(WidgetHandle { mounted: Some(Mounted { view: Box::new(view), container }) })
+    Ok(WidgetHandle {
+        mounted: Some(Mounted {
+            view: Box::new(view),
+            container,
+        }),
+    })
 }
 
 fn dom_error(err: JsValue) -> MountError {
-    let message = err.dyn_ref::<js_sys::Error>().map(|err| String::from(err.message()));
+    let message = err
+        .dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()));
     MountError::Dom(message.unwrap_or_else(|| "unknown DOM error".to_owned()))
 }
 
@@ -219,7 +236,9 @@ pub(crate) struct Ids {
 impl Ids {
     fn next() -> Ids {
         let n = NEXT_INSTANCE.with(|next| next.replace(next.get() + 1));
-        Ids { prefix: format!("setter-cf{n}") }
+        Ids {
+            prefix: format!("setter-cf{n}"),
+        }
     }
 
     /// The id of a named part (`firstName`, `identifier`, `status`).

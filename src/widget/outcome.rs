@@ -20,7 +20,11 @@ use super::transport::RawResponse;
 pub enum Failure {
     /// The proxy answered with its error envelope.
     #[error("the proxy answered {code:?}: {message}")]
-    Proxy { code: ErrorCode, message: String, fields: FieldErrors },
+    Proxy {
+        code: ErrorCode,
+        message: String,
+        fields: FieldErrors,
+    },
     /// The answer was not the proxy's envelope (a gateway's HTML page, say).
     #[error("unreadable answer with HTTP status {status}")]
     Unreadable { status: u16 },
@@ -38,8 +42,14 @@ pub fn interpret(response: &RawResponse) -> Result<(), Failure> {
         return Ok(());
     }
     match read_envelope(&response.body) {
-        Some((code, message, fields)) => Err(Failure::Proxy { code, message, fields }),
-        None => Err(Failure::Unreadable { status: response.status }),
+        Some((code, message, fields)) => Err(Failure::Proxy {
+            code,
+            message,
+            fields,
+        }),
+        None => Err(Failure::Unreadable {
+            status: response.status,
+        }),
     }
 }
 
@@ -75,13 +85,19 @@ fn read_envelope(body: &str) -> Option<(ErrorCode, String, FieldErrors)> {
     let value = js_sys::JSON::parse(body).ok()?;
     let error = get(&value, "error").filter(JsValue::is_object)?;
     let code = get(&error, "code")?.as_string()?;
-    let code = CODES.into_iter().find(|known| known.as_str() == code).unwrap_or(ErrorCode::Unknown);
-    let message = get(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
+    let code = CODES
+        .into_iter()
+        .find(|known| known.as_str() == code)
+        .unwrap_or(ErrorCode::Unknown);
+    let message = get(&error, "message")
+        .and_then(|m| m.as_string())
+        .unwrap_or_default();
     let mut fields = FieldErrors::new();
     if let Some(object) = get(&error, "fields").filter(JsValue::is_object) {
         for entry in Object::entries(object.unchecked_ref()) {
             let pair = Array::from(&entry);
-            if let (Some(name), Some(sentence)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            if let (Some(name), Some(sentence)) = (pair.get(0).as_string(), pair.get(1).as_string())
+            {
                 fields.insert(name, sentence);
             }
         }
@@ -96,7 +112,7 @@ pub const fn success() -> &'static str {
 
 /// The sentence for a submit with nothing to change (also the proxy's
 /// `nothing_to_update`).
-pub fn nothing_to_update(_kind: IdentifierKind) -> String {
+pub fn nothing_to_update() -> String {
     "Nothing to update — fill in at least one field to change".to_owned()
 }
 
@@ -124,7 +140,11 @@ impl Failure {
     /// "not found" names it.
     pub fn sentence(&self, kind: IdentifierKind) -> String {
         match self {
-            Failure::Proxy { code, message, fields } => proxy_sentence(*code, message, fields, kind),
+            Failure::Proxy {
+                code,
+                message,
+                fields,
+            } => proxy_sentence(*code, message, fields, kind),
             Failure::Unreadable { status } => format!(
                 "The server gave an answer the form cannot read (HTTP {status}) — try again, and tell an administrator if it keeps happening"
             ),
@@ -138,7 +158,12 @@ impl Failure {
     }
 }
 
-fn proxy_sentence(code: ErrorCode, message: &str, fields: &FieldErrors, kind: IdentifierKind) -> String {
+fn proxy_sentence(
+    code: ErrorCode,
+    message: &str,
+    fields: &FieldErrors,
+    kind: IdentifierKind,
+) -> String {
     let noun = kind.noun();
     match code {
         ErrorCode::BadJson => {
@@ -148,7 +173,7 @@ fn proxy_sentence(code: ErrorCode, message: &str, fields: &FieldErrors, kind: Id
             "Say which contact to update — enter its contact ID, WhatsApp ID or SMS phone number"
                 .to_owned()
         }
-        ErrorCode::NothingToUpdate => nothing_to_update(kind),
+        ErrorCode::NothingToUpdate => nothing_to_update(),
         // The proxy's own checks name fields; Setter's 400 comes as a sentence.
         ErrorCode::InvalidField if !fields.is_empty() => {
             "Some fields are not valid — fix the marked fields and try again".to_owned()

@@ -19,7 +19,10 @@ pub(super) fn TimeZoneExtras(
 ) -> impl IntoView {
     let own_zone = browser_time_zone().filter(|zone| timezone::is_known(zone));
     // The browser's zone first: the likeliest pick for a dashboard's operator.
-    let options = own_zone.clone().into_iter().chain(timezone::names().map(String::from));
+    let options = own_zone
+        .clone()
+        .into_iter()
+        .chain(timezone::names().map(String::from));
     let datalist = view! {
         <datalist id=ids.of("zones")>
             {options.map(|name| view! { <option value=name></option> }).collect_view()}
@@ -28,10 +31,16 @@ pub(super) fn TimeZoneExtras(
 
     // Offered only while its problem is on screen: the contract's own pick.
     let suggestion = move || {
-        error.with(Option::is_some).then(|| value.with(|typed| timezone::suggest(typed))).flatten()
+        error
+            .with(Option::is_some)
+            .then(|| value.with(|typed| timezone::suggest(typed)))
+            .flatten()
     };
     let own = own_zone.clone();
-    let own_offer = move || own.clone().filter(|zone| value.with(String::is_empty) && !zone.is_empty());
+    let own_offer = move || {
+        own.clone()
+            .filter(|zone| value.with(String::is_empty) && !zone.is_empty())
+    };
 
     view! {
         {datalist}
@@ -57,5 +66,7 @@ pub(super) fn TimeZoneExtras(
 pub fn browser_time_zone() -> Option<String> {
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
     let options = format.resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()
 }

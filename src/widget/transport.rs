@@ -59,7 +59,11 @@ pub struct FetchTransport;
 
 impl Transport for FetchTransport {
     fn send(&self, request: Request) -> Pending {
-        Box::pin(async move { fetch(request).await.map_err(|err| TransportError::Network(describe(&err))) })
+        Box::pin(async move {
+            fetch(request)
+                .await
+                .map_err(|err| TransportError::Network(describe(&err)))
+        })
     }
 }
 
@@ -74,9 +78,17 @@ async fn fetch(request: Request) -> Result<RawResponse, JsValue> {
     init.set_body(&JsValue::from_str(&request.body));
     init.set_signal(request.signal.as_ref());
     let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(&request.endpoint, &init)).await?.dyn_into()?;
-    let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    Ok(RawResponse { status: response.status(), body })
+        JsFuture::from(window.fetch_with_str_and_init(&request.endpoint, &init))
+            .await?
+            .dyn_into()?;
+    let body = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    Ok(RawResponse {
+        status: response.status(),
+        body,
+    })
 }
 
 fn describe(err: &JsValue) -> String {
