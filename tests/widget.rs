@@ -530,6 +530,27 @@ async fn errors_show_on_blur_with_aria_attributes() {
 }
 
 #[wasm_bindgen_test]
+async fn an_error_appearing_on_blur_does_not_swallow_the_click_that_caused_it() {
+    // Pressing "Add metadata field" blurs the time zone input; its error text
+    // and suggestion must not push the button away before the click lands.
+    let w = mount(vec![]);
+    w.type_into("defaultTimeZone", "europe/berlin").await;
+    let add = w
+        .all("button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default().trim() == "Add metadata field")
+        .unwrap();
+    fire(&add, "pointerdown");
+    w.leave("defaultTimeZone").await;
+    assert_eq!(w.error("defaultTimeZone"), None, "held back while the pointer is down");
+    fire(&web_sys::window().unwrap().document().unwrap().document_element().unwrap(), "pointerup");
+    add.unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    assert_eq!(w.all("input[name=metadataKey]").len(), 1, "the click added a row");
+    assert!(w.error("defaultTimeZone").is_some(), "and then the error shows");
+}
+
+#[wasm_bindgen_test]
 async fn an_unparsable_contact_id_shows_the_contracts_sentence() {
     let w = mount(vec![]);
     w.type_into("identifier", "12a").await;

@@ -59,6 +59,9 @@ pub(super) struct State {
     server_errors: RwSignal<FieldErrors>,
     in_flight: RwSignal<bool>,
     announcement: RwSignal<Announcement>,
+    /// Whether a pointer is pressed in the form, and the inputs left meanwhile.
+    pointer_down: StoredValue<bool>,
+    left_while_pressed: StoredValue<Vec<String>>,
     checked: Memo<Checked>,
     /// The problems on screen right now.
     pub shown: Memo<Problems>,
@@ -102,18 +105,43 @@ impl State {
             server_errors,
             in_flight: RwSignal::new(false),
             announcement: RwSignal::new(Announcement::Quiet),
+            pointer_down: StoredValue::new(false),
+            left_while_pressed: StoredValue::new(Vec::new()),
             checked,
             shown,
         }
     }
 
-    /// Marks an input as left, so its client-side problem shows.
+    /// Marks an input as left, so its client-side problem shows. While a
+    /// pointer is pressed the problem waits for its release: an error text
+    /// appearing under the input would move the button being clicked away
+    /// from under the pointer, and the click would be lost.
     pub fn touch(self, key: &str) {
-        if !self.touched.with_untracked(|touched| touched.contains(key)) {
-            self.touched.update(|touched| {
-                touched.insert(key.to_owned());
-            });
+        if self.pointer_down.get_value() {
+            self.left_while_pressed.update_value(|keys| keys.push(key.to_owned()));
+        } else {
+            self.touch_now(key.to_owned());
         }
+    }
+
+    fn touch_now(self, key: String) {
+        if self.touched.try_with_untracked(|touched| !touched.contains(&key)) == Some(true) {
+            self.touched.try_update(|touched| touched.insert(key));
+        }
+    }
+
+    /// The pointer is up: once its click has been dispatched (the next task),
+    /// show the problems of the inputs left meanwhile.
+    fn pointer_released(self) {
+        if self.pointer_down.try_get_value() != Some(true) {
+            return;
+        }
+        self.pointer_down.set_value(false);
+        let keys = self.left_while_pressed.try_update_value(std::mem::take).unwrap_or_default();
+        set_timeout(
+            move || keys.into_iter().for_each(|key| self.touch_now(key)),
+            std::time::Duration::ZERO,
+        );
     }
 
     /// Forgets the proxy's problems with these fields: the operator edited them.
@@ -212,9 +240,14 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     let identifier_error =
         Signal::derive(move || state.shown.with(|shown| shown.identifier.clone()));
     let busy = move || state.in_flight.get();
+    // The release may happen outside the form (or the widget), so it is heard
+    // on the window, for as long as the form is mounted.
+    let release = window_event_listener(leptos::ev::pointerup, move |_| state.pointer_released());
+    on_cleanup(move || release.remove());
 
     view! {
         <form class="scf-form" novalidate=true node_ref=form_ref on:submit=on_submit
+            on:pointerdown=move |_| state.pointer_down.set_value(true)
             aria-busy=move || busy().then_some("true")>
             <fieldset class="scf-group">
                 <legend>"Which contact"</legend>
