@@ -542,12 +542,31 @@ async fn an_error_appearing_on_blur_does_not_swallow_the_click_that_caused_it() 
         .unwrap();
     fire(&add, "pointerdown");
     w.leave("defaultTimeZone").await;
-    assert_eq!(w.error("defaultTimeZone"), None, "held back while the pointer is down");
-    fire(&web_sys::window().unwrap().document().unwrap().document_element().unwrap(), "pointerup");
+    assert_eq!(
+        w.error("defaultTimeZone"),
+        None,
+        "held back while the pointer is down"
+    );
+    fire(
+        &web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .document_element()
+            .unwrap(),
+        "pointerup",
+    );
     add.unchecked_ref::<HtmlElement>().click();
     settle().await;
-    assert_eq!(w.all("input[name=metadataKey]").len(), 1, "the click added a row");
-    assert!(w.error("defaultTimeZone").is_some(), "and then the error shows");
+    assert_eq!(
+        w.all("input[name=metadataKey]").len(),
+        1,
+        "the click added a row"
+    );
+    assert!(
+        w.error("defaultTimeZone").is_some(),
+        "and then the error shows"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -1008,6 +1027,98 @@ async fn no_double_submit_and_a_hanging_request_is_abandoned() {
 }
 
 // ------------------------------------------------------------- embedding --
+
+#[wasm_bindgen_test]
+async fn mount_from_javascript_puts_json_to_its_endpoint_with_fetch() {
+    // The real transport, with the page's fetch replaced by a recorder.
+    let window = web_sys::window().unwrap();
+    let real_fetch = Reflect::get(&window, &"fetch".into()).unwrap();
+    let recorder = js_sys::Function::new_with_args(
+        "url, init",
+        "(window.recordedFetches ||= []).push({ url, method: init.method, \
+           contentType: init.headers.get('Content-Type'), body: init.body }); \
+         return Promise.resolve(new Response('{\"message\":\"Contact updated successfully\"}', { status: 200 }));",
+    );
+    Reflect::set(&window, &"fetch".into(), &recorder).unwrap();
+
+    let host: HtmlElement = document()
+        .create_element("section")
+        .unwrap()
+        .unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    let options = js_sys::Object::new();
+    Reflect::set(
+        &options,
+        &"endpoint".into(),
+        &"/dashboard/api/contacts".into(),
+    )
+    .unwrap();
+    let mut handle =
+        setter_contacts::widget::mount_js(host.clone(), Some(options)).expect("mounts");
+    let root = host.shadow_root().unwrap();
+    let input = |name: &str| -> HtmlInputElement {
+        root.query_selector(&format!("input[name={name}]"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into()
+    };
+    for (name, value) in [("identifier", "7"), ("fullName", "Ada Lovelace")] {
+        input(name).set_value(value);
+        fire(&input(name), "input");
+    }
+    settle().await;
+    let preview = root
+        .query_selector("pre")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    root.query_selector("button[type=submit]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    Reflect::set(&window, &"fetch".into(), &real_fetch).unwrap();
+
+    let calls = js_sys::Array::from(&Reflect::get(&window, &"recordedFetches".into()).unwrap());
+    assert_eq!(calls.length(), 1);
+    let call = calls.get(0);
+    assert_eq!(
+        field(&call, "url").as_string().as_deref(),
+        Some("/dashboard/api/contacts")
+    );
+    assert_eq!(field(&call, "method").as_string().as_deref(), Some("PUT"));
+    assert_eq!(
+        field(&call, "contentType").as_string().as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        field(&call, "body").as_string().as_deref(),
+        Some(preview.trim())
+    );
+    let status = root
+        .query_selector("[role=status]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(status.trim(), "Contact updated successfully");
+
+    handle.unmount();
+    assert!(root.query_selector("form").unwrap().is_none());
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn mount_refuses_an_element_that_cannot_host_a_shadow_root() {
+    let input: HtmlElement = document().create_element("input").unwrap().unchecked_into();
+    let config = Config::new(Endpoint::Fixed("/api/contacts".into()));
+    let err = mount_with(&input, config)
+        .err()
+        .expect("an <input> has no shadow root");
+    assert!(err.to_string().contains("<input>"), "{err}");
+}
 
 #[wasm_bindgen_test]
 async fn unmount_removes_the_form() {

@@ -118,14 +118,19 @@ impl State {
     /// from under the pointer, and the click would be lost.
     pub fn touch(self, key: &str) {
         if self.pointer_down.get_value() {
-            self.left_while_pressed.update_value(|keys| keys.push(key.to_owned()));
+            self.left_while_pressed
+                .update_value(|keys| keys.push(key.to_owned()));
         } else {
             self.touch_now(key.to_owned());
         }
     }
 
     fn touch_now(self, key: String) {
-        if self.touched.try_with_untracked(|touched| !touched.contains(&key)) == Some(true) {
+        if self
+            .touched
+            .try_with_untracked(|touched| !touched.contains(&key))
+            == Some(true)
+        {
             self.touched.try_update(|touched| touched.insert(key));
         }
     }
@@ -137,7 +142,10 @@ impl State {
             return;
         }
         self.pointer_down.set_value(false);
-        let keys = self.left_while_pressed.try_update_value(std::mem::take).unwrap_or_default();
+        let keys = self
+            .left_while_pressed
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
         set_timeout(
             move || keys.into_iter().for_each(|key| self.touch_now(key)),
             std::time::Duration::ZERO,
