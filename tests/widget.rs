@@ -767,6 +767,11 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
         415,
         "The server did not accept the request format — reload the page and try again",
     ),
+    (
+        ErrorCode::RequestTimeout,
+        408,
+        "The update took too long to arrive — check your connection and try again",
+    ),
     (ErrorCode::NotFound, 404, "No contact has that WhatsApp ID"),
     (
         ErrorCode::MultipleMatches,
@@ -827,6 +832,9 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
 
 #[wasm_bindgen_test]
 async fn every_error_code_is_announced_in_words_an_operator_can_act_on() {
+    for code in ErrorCode::ALL {
+        assert!(SENTENCES.iter().any(|(known, _, _)| *known == code), "{code:?} has no sentence here");
+    }
     let mut replies: Vec<Reply> = SENTENCES
         .iter()
         .map(|(code, status, _)| {

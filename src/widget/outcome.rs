@@ -53,28 +53,6 @@ pub fn interpret(response: &RawResponse) -> Result<(), Failure> {
     }
 }
 
-/// Every code the proxy may send, to read one from its wire spelling.
-const CODES: [ErrorCode; 18] = [
-    ErrorCode::BadJson,
-    ErrorCode::MissingIdentifier,
-    ErrorCode::NothingToUpdate,
-    ErrorCode::InvalidField,
-    ErrorCode::PayloadTooLarge,
-    ErrorCode::UnsupportedMediaType,
-    ErrorCode::NotFound,
-    ErrorCode::MultipleMatches,
-    ErrorCode::Forbidden,
-    ErrorCode::UpstreamAuthFailed,
-    ErrorCode::UpstreamError,
-    ErrorCode::UpstreamTimeout,
-    ErrorCode::Unauthorized,
-    ErrorCode::OriginNotAllowed,
-    ErrorCode::RateLimited,
-    ErrorCode::NoSuchRoute,
-    ErrorCode::MethodNotAllowed,
-    ErrorCode::Internal,
-];
-
 /// The [`ErrorEnvelope`](crate::contract::wire::ErrorEnvelope), read with the
 /// browser's own `JSON.parse`: serde_json's deserializer (and the float
 /// formatting its error messages pull in) would add some 30 KB to the wasm
@@ -85,10 +63,7 @@ fn read_envelope(body: &str) -> Option<(ErrorCode, String, FieldErrors)> {
     let value = js_sys::JSON::parse(body).ok()?;
     let error = get(&value, "error").filter(JsValue::is_object)?;
     let code = get(&error, "code")?.as_string()?;
-    let code = CODES
-        .into_iter()
-        .find(|known| known.as_str() == code)
-        .unwrap_or(ErrorCode::Unknown);
+    let code = ErrorCode::from_wire(&code);
     let message = get(&error, "message")
         .and_then(|m| m.as_string())
         .unwrap_or_default();
