@@ -32,6 +32,17 @@ impl Field {
         Field::Metadata,
     ];
 
+    /// The fields that change a contact and hold text: all but the identifiers
+    /// and `metadata`, in the order of [`Field::ALL`].
+    pub const TEXT_CHANGES: [Field; 6] = [
+        Field::FirstName,
+        Field::LastName,
+        Field::FullName,
+        Field::PhoneNumber,
+        Field::Email,
+        Field::DefaultTimeZone,
+    ];
+
     /// The three fields that find a contact.
     pub const IDENTIFIERS: [Field; 3] = [Field::Id, Field::WaId, Field::SmsPhoneNumber];
 

@@ -78,14 +78,7 @@ impl IdentifierKind {
 }
 
 /// The fields that change a contact and have one text input each, in form order.
-pub const TEXT_FIELDS: [Field; 6] = [
-    Field::FirstName,
-    Field::LastName,
-    Field::FullName,
-    Field::PhoneNumber,
-    Field::Email,
-    Field::DefaultTimeZone,
-];
+pub const TEXT_FIELDS: [Field; 6] = Field::TEXT_CHANGES;
 
 /// Everything typed into one form, exactly as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
