@@ -148,7 +148,7 @@ impl ValidUpdate {
 impl ContactUpdate {
     /// Checks every rule and returns the normalized update, or all the problems.
     pub fn validate(&self) -> Result<ValidUpdate, Rejection> {
-        rules::validate(self, FieldErrors::new())
+        rules::validate(self.clone(), FieldErrors::new())
     }
 
     /// The fields that are set, in API order.

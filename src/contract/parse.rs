@@ -29,7 +29,7 @@ pub fn parse(body: &[u8]) -> Result<ValidUpdate, Rejection> {
         )));
     };
     let (update, problems) = from_object(object);
-    rules::validate(&update, problems)
+    rules::validate(update, problems)
 }
 
 /// Types each member; what does not fit becomes a problem on that member's name.

@@ -18,20 +18,18 @@ const MAX_METADATA_KEYS: usize = 50;
 const MAX_METADATA_KEY_CHARS: usize = 64;
 const MAX_METADATA_VALUE_CHARS: usize = 1000;
 
-/// Runs every rule over `update`. `problems` holds what parsing already found
+/// Runs every rule over `update`, normalizing it in place. `problems` holds what parsing already found
 /// (wrong types, unknown fields); a field named there counts as given, so a
 /// mistyped identifier is reported as invalid rather than missing.
 pub(super) fn validate(
-    update: &ContactUpdate,
+    mut update: ContactUpdate,
     mut problems: FieldErrors,
 ) -> Result<ValidUpdate, Rejection> {
-    let mut valid = update.clone();
-
     if let Some(id) = update.id {
         check(&mut problems, Field::Id, check_contact_id(id));
     }
     for field in Field::ALL {
-        normalize_text(&mut valid, &mut problems, field);
+        normalize_text(&mut update, &mut problems, field);
     }
     if let Some(metadata) = &update.metadata {
         check_metadata(metadata, &mut problems);
@@ -52,7 +50,7 @@ pub(super) fn validate(
     if !Field::ALL.into_iter().any(|field| !field.is_identifier() && given(field)) {
         return Err(Rejection::NothingToUpdate);
     }
-    Ok(ValidUpdate(valid))
+    Ok(ValidUpdate(update))
 }
 
 /// Applies the rule of a text field to its value, in place; other fields pass.

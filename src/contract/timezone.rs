@@ -5,8 +5,14 @@
 //! table ships inside the widget's wasm, so a full tz crate would cost far more
 //! than it gives. `scripts/update-tz-names.sh` regenerates it from tzdata.
 
+use std::sync::LazyLock;
+
 /// Every zone and link name the IANA tz database defines, sorted, one a line.
 const NAMES: &str = include_str!("tz-names.txt");
+
+/// The names split once. The file is sorted in byte order, which is `str`'s
+/// order, so a lookup is a binary search.
+static SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| NAMES.lines().collect());
 
 /// Every name, sorted (byte order), for pickers.
 pub fn names() -> impl Iterator<Item = &'static str> {
@@ -15,7 +21,7 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 
 /// Whether `name` is a zone or link the tz database defines, in its exact case.
 pub fn is_known(name: &str) -> bool {
-    names().any(|known| known == name)
+    SORTED.binary_search(&name).is_ok()
 }
 
 /// The name an operator most likely meant: the same name in another case, then a
@@ -26,11 +32,18 @@ pub fn suggest(typed: &str) -> Option<&'static str> {
     if wanted.is_empty() {
         return None;
     }
+    // The names are ASCII: compare them folded byte by byte, without allocating.
+    let folds_to_wanted = |name: &str| {
+        name.len() == wanted.len() && name.bytes().zip(wanted.bytes()).all(|(a, b)| fold_byte(a) == b)
+    };
     names()
-        .find(|name| fold(name) == wanted)
-        .or_else(|| names().find(|name| name.rsplit('/').next().is_some_and(|city| fold(city) == wanted)))
+        .find(|name| folds_to_wanted(name))
+        .or_else(|| names().find(|name| name.rsplit('/').next().is_some_and(folds_to_wanted)))
         .or_else(|| {
+            let wanted_chars = wanted.chars().count();
             names()
+                // Two edits change the length by two at most (names are ASCII).
+                .filter(|name| name.len().abs_diff(wanted_chars) <= 2)
                 .map(|name| (edit_distance(&fold(name), &wanted), name))
                 .filter(|(distance, _)| *distance <= 2)
                 .min_by_key(|(distance, _)| *distance)
@@ -41,6 +54,10 @@ pub fn suggest(typed: &str) -> Option<&'static str> {
 /// Lower case, trimmed, spaces as underscores: "new york" ~ "New_York".
 fn fold(name: &str) -> String {
     name.trim().chars().map(|c| if c == ' ' { '_' } else { c.to_ascii_lowercase() }).collect()
+}
+
+fn fold_byte(byte: u8) -> u8 {
+    if byte == b' ' { b'_' } else { byte.to_ascii_lowercase() }
 }
 
 /// Levenshtein distance over chars, in one row of memory.
