@@ -18,6 +18,7 @@ use web_sys::{AbortController, HtmlElement};
 
 use super::draft::{Checked, Draft, IdentifierKind, Problems, RowProblems, Spot, TEXT_FIELDS};
 use super::events;
+use super::input::{Edits, Hints, Input, labelled_input};
 use super::metadata::{MetadataRows, Row};
 use super::outcome::{self, Failure};
 use super::timezone_picker::TimeZoneExtras;
@@ -243,10 +244,6 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     };
 
     let kind = state.kind;
-    let identifier = state.identifier;
-    let identifier_id = ids.of("identifier");
-    let identifier_error =
-        Signal::derive(move || state.shown.with(|shown| shown.identifier.clone()));
     let busy = move || state.in_flight.get();
     // The release may happen outside the form (or the widget), so it is heard
     // on the window, for as long as the form is mounted.
@@ -277,23 +274,28 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
                         </select>
                     </div>
                     <div class="scf-field scf-field--grow">
-                        <label for=identifier_id.clone()>{move || kind.get().label()}</label>
-                        <input id=identifier_id.clone() name="identifier" type="text"
-                            autocomplete="off" spellcheck="false" required=true
-                            inputmode=move || match kind.get() {
-                                IdentifierKind::Id | IdentifierKind::WaId => "numeric",
-                                IdentifierKind::SmsPhoneNumber => "tel",
-                            }
-                            placeholder=move || kind.get().example()
-                            prop:value=move || identifier.get()
-                            on:input=move |ev| {
-                                identifier.set(event_target_value(&ev));
-                                state.edited(&["id", "waId", "smsPhoneNumber"]);
-                            }
-                            on:blur=move |_| state.touch("identifier")
-                            aria-invalid=move || identifier_error.get().map(|_| "true")
-                            aria-describedby=error_ref(identifier_id.clone(), identifier_error) />
-                        {error_text(identifier_id.clone(), identifier_error)}
+                        {labelled_input(state, Input {
+                            id: ids.of("identifier"),
+                            name: "identifier",
+                            label: Signal::derive(move || kind.get().label()),
+                            label_detail: None,
+                            input_type: "text",
+                            autocomplete: "off",
+                            spellcheck: Some("false"),
+                            list: None,
+                            hints: Some(Hints {
+                                inputmode: Signal::derive(move || match kind.get() {
+                                    IdentifierKind::Id | IdentifierKind::WaId => "numeric",
+                                    IdentifierKind::SmsPhoneNumber => "tel",
+                                }),
+                                placeholder: Signal::derive(move || kind.get().example()),
+                            }),
+                            required: true,
+                            value: state.identifier,
+                            error: Signal::derive(move || state.shown.with(|shown| shown.identifier.clone())),
+                            touch_key: "identifier".to_owned(),
+                            edits: Edits::Identifier,
+                        })}
                     </div>
                 </div>
             </fieldset>
@@ -345,7 +347,6 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
 fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoView {
     let value = state.texts[index];
     let name = field.as_str();
-    let id = ids.of(name);
     let error = Signal::derive(move || state.shown.with(|shown| shown.texts[index].clone()));
     let (input_type, autocomplete) = match field {
         Field::Email => ("email", "email"),
@@ -356,46 +357,27 @@ fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoVi
         _ => ("text", "off"),
     };
     let zone = field == Field::DefaultTimeZone;
-    let list = zone.then(|| ids.of("zones"));
+    let input = Input {
+        id: ids.of(name),
+        name,
+        label: Signal::from(field.label()),
+        label_detail: None,
+        input_type,
+        autocomplete,
+        spellcheck: Some("false"),
+        list: zone.then(|| ids.of("zones")),
+        hints: None,
+        required: false,
+        value,
+        error,
+        touch_key: name.to_owned(),
+        edits: Edits::Field(name),
+    };
     view! {
         <div class="scf-field" class:scf-field--wide=zone>
-            <label for=id.clone()>{field.label()}</label>
-            <input id=id.clone() name=name type=input_type autocomplete=autocomplete list=list
-                spellcheck="false"
-                prop:value=move || value.get()
-                on:input=move |ev| {
-                    value.set(event_target_value(&ev));
-                    state.edited(&[name]);
-                }
-                on:blur=move |_| state.touch(name)
-                aria-invalid=move || error.get().map(|_| "true")
-                aria-describedby=error_ref(id.clone(), error) />
-            {error_text(id.clone(), error)}
+            {labelled_input(state, input)}
             {zone.then(|| view! { <TimeZoneExtras ids=ids.clone() value=value error=error /> })}
         </div>
-    }
-}
-
-/// The `aria-describedby` of an input: its error text, while there is one.
-pub(super) fn error_ref(
-    input_id: String,
-    error: Signal<Option<String>>,
-) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-    move || {
-        error
-            .with(Option::is_some)
-            .then(|| format!("{input_id}-error"))
-    }
-}
-
-/// The error text of an input, rendered only while there is one.
-pub(super) fn error_text(input_id: String, error: Signal<Option<String>>) -> impl IntoView {
-    let error_id = format!("{input_id}-error");
-    move || {
-        let id = error_id.clone();
-        error
-            .get()
-            .map(|sentence| view! { <p class="scf-error" id=id>{sentence}</p> })
     }
 }
 

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::Ids;
-use super::form::{State, error_ref, error_text};
+use super::form::State;
+use super::input::{Edits, Input, error_ref, error_text, labelled_input};
 
 /// One metadata row. `id` is stable for the life of the row (ids and focus
 /// follow it), whatever rows are added or removed around it.
@@ -85,62 +86,50 @@ pub(super) fn MetadataRows(state: State, ids: Ids) -> impl IntoView {
 /// One row: labelled key and value inputs and a remove button.
 #[component]
 fn MetadataRow(state: State, ids: Ids, index: usize, row: Row) -> impl IntoView {
-    let key_id = ids.row_key(row.id);
-    let value_id = ids.row_value(row.id);
-    let touch_key = row.touch_key();
     let problems = move || state.shown.with(|shown| shown.rows.get(index).cloned());
-    let key_error = Signal::derive(move || problems().and_then(|row| row.key));
-    let value_error = Signal::derive(move || problems().and_then(|row| row.value));
     let number = index + 1;
-    // Editing a row makes the proxy's problem with its key (and with the
-    // metadata as a whole) stale.
-    let edited = move || {
-        let name = format!("metadata.{}", row.key.get_untracked());
-        state.edited(&[&name, "metadata"]);
+    // Editing either input makes the proxy's problem with the row's key (and
+    // with the metadata as a whole) stale.
+    let input = |id: String, name, label, error, value| Input {
+        id,
+        name,
+        label: Signal::from(label),
+        label_detail: Some(format!(" (row {number})")),
+        input_type: "text",
+        autocomplete: "off",
+        spellcheck: (name == "metadataKey").then_some("false"),
+        list: None,
+        hints: None,
+        required: false,
+        value,
+        error,
+        touch_key: row.touch_key(),
+        edits: Edits::Row(row.key),
     };
-    let touch = {
-        let touch_key = touch_key.clone();
-        move |_| state.touch(&touch_key)
-    };
+    let key = input(
+        ids.row_key(row.id),
+        "metadataKey",
+        "Key",
+        Signal::derive(move || problems().and_then(|row| row.key)),
+        row.key,
+    );
+    let value = input(
+        ids.row_value(row.id),
+        "metadataValue",
+        "Value",
+        Signal::derive(move || problems().and_then(|row| row.value)),
+        row.value,
+    );
     let add_id = ids.of("addRow");
 
     view! {
         <div class="scf-row scf-row--metadata">
-            <div class="scf-field scf-field--grow">
-                <label for=key_id.clone()>
-                    "Key" <span class="scf-sr">{format!(" (row {number})")}</span>
-                </label>
-                <input id=key_id.clone() name="metadataKey" type="text" autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || row.key.get()
-                    on:input=move |ev| {
-                        edited();
-                        row.key.set(event_target_value(&ev));
-                    }
-                    on:blur=touch.clone()
-                    aria-invalid=move || key_error.get().map(|_| "true")
-                    aria-describedby=error_ref(key_id.clone(), key_error) />
-                {error_text(key_id.clone(), key_error)}
-            </div>
-            <div class="scf-field scf-field--grow">
-                <label for=value_id.clone()>
-                    "Value" <span class="scf-sr">{format!(" (row {number})")}</span>
-                </label>
-                <input id=value_id.clone() name="metadataValue" type="text" autocomplete="off"
-                    prop:value=move || row.value.get()
-                    on:input=move |ev| {
-                        edited();
-                        row.value.set(event_target_value(&ev));
-                    }
-                    on:blur=touch
-                    aria-invalid=move || value_error.get().map(|_| "true")
-                    aria-describedby=error_ref(value_id.clone(), value_error) />
-                {error_text(value_id.clone(), value_error)}
-            </div>
+            <div class="scf-field scf-field--grow">{labelled_input(state, key)}</div>
+            <div class="scf-field scf-field--grow">{labelled_input(state, value)}</div>
             <button type="button" class="scf-remove"
                 aria-label=format!("Remove metadata row {number}")
                 on:click=move |ev| {
-                    edited();
+                    Edits::Row(row.key).forget(state);
                     state.rows.update(|rows| rows.retain(|other| other.id != row.id));
                     // Focus would fall to the page; keep it in the group.
                     focus_in(form_of(&ev).as_ref(), &add_id);

@@ -22,6 +22,7 @@ mod draft;
 pub mod element;
 pub mod events;
 mod form;
+mod input;
 mod metadata;
 pub mod outcome;
 mod timezone_picker;
