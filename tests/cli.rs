@@ -141,6 +141,11 @@ fn bad_flags_are_refused_at_start() {
     let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--dist", "/nonexistent/dist"]));
     assert_eq!(code, Some(2));
     assert!(text.contains("trunk build"), "{text}");
+    for upstream in ["chat.trysetter.com", "https://exa mple.com"] {
+        let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--upstream", upstream]));
+        assert_eq!(code, Some(2), "{upstream}: {text}");
+        assert!(text.contains("upstream") || text.contains("URL"), "{upstream}: {text}");
+    }
     let (code, _) = output_of(command().args(["--demo", "--upstream", "https://example.com"]));
     assert_eq!(code, Some(2), "--demo and --upstream exclude each other");
 }

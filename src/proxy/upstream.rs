@@ -72,14 +72,15 @@ impl UpstreamError {
 #[derive(Clone)]
 pub struct Upstream {
     http: reqwest::Client,
-    endpoint: String,
+    /// Parsed once: parsing a URL per update is measurable under load.
+    endpoint: reqwest::Url,
     key: KeySlot,
     timeout: Duration,
 }
 
 impl std::fmt::Debug for Upstream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Upstream").field("endpoint", &self.endpoint).finish_non_exhaustive()
+        f.debug_struct("Upstream").field("endpoint", &self.endpoint.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -92,6 +93,8 @@ impl Upstream {
             .build()
             .map_err(|err| format!("the HTTP client could not start: {err}"))?;
         let endpoint = format!("{}/api/v1/contacts", base_url.trim_end_matches('/'));
+        let endpoint = reqwest::Url::parse(&endpoint)
+            .map_err(|err| format!("{base_url:?} is not a URL ({err})"))?;
         Ok(Upstream { http, endpoint, key, timeout })
     }
 
@@ -128,7 +131,7 @@ impl Upstream {
 
     async fn send(&self, body: String) -> reqwest::Result<reqwest::Response> {
         self.http
-            .put(&self.endpoint)
+            .put(self.endpoint.clone())
             .header(AUTHORIZATION, self.key.authorization())
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
