@@ -104,10 +104,7 @@ impl Upstream {
     /// any byte of the request left is tried once more.
     pub async fn forward(&self, update: &ValidUpdate) -> Result<u16, UpstreamError> {
         let body = update.to_json();
-        let mut response = self.send(body.clone()).await;
-        if matches!(&response, Err(err) if err.is_connect()) {
-            response = self.send(body).await;
-        }
+        let response = with_one_retry(|| self.send(body.clone())).await;
         let response = response.map_err(|err| self.transport_error(err))?;
         let status = response.status();
         // Read even a success to its end: an answer cut off is no answer, and a
@@ -163,6 +160,19 @@ impl Upstream {
     }
 }
 
+/// Runs `send`, and once more if the first attempt could not even connect: then
+/// no byte of the request left, so Setter cannot have applied it.
+async fn with_one_retry<F, Fut>(mut send: F) -> reqwest::Result<reqwest::Response>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+{
+    match send().await {
+        Err(err) if err.is_connect() => send().await,
+        first => first,
+    }
+}
+
 /// The error and its causes on one line: "error sending request: connection refused".
 fn error_chain(err: &dyn std::error::Error) -> String {
     let mut line = err.to_string();
@@ -202,6 +212,66 @@ fn setter_message(answer: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback server that answers each connection with `answer`, or closes
+    /// it without a word when `answer` is empty.
+    async fn server(answer: &'static [u8]) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            for _ in 0..4 {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let _ = socket.read(&mut [0u8; 1024]).await;
+                let _ = socket.write_all(answer).await;
+            }
+        });
+        url
+    }
+
+    fn closed_port() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_failed_connect_is_tried_once_more() {
+        let http = reqwest::Client::new();
+        let (refused, working) = (closed_port(), server(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await);
+        let attempts = AtomicUsize::new(0);
+        let response = with_one_retry(|| {
+            let url = if attempts.fetch_add(1, Ordering::SeqCst) == 0 { &refused } else { &working };
+            http.put(url).send()
+        })
+        .await;
+        assert_eq!(response.unwrap().status(), 200);
+        assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn connect_failures_are_retried_once_only_and_sent_requests_never() {
+        let http = reqwest::Client::new();
+        let refused = closed_port();
+        let attempts = AtomicUsize::new(0);
+        let response = with_one_retry(|| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            http.put(&refused).send()
+        })
+        .await;
+        assert!(response.unwrap_err().is_connect());
+        assert_eq!(attempts.load(Ordering::SeqCst), 2, "one retry, not more");
+
+        let hangs_up = server(b"").await; // reads the request, then closes
+        let attempts = AtomicUsize::new(0);
+        let response = with_one_retry(|| {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            http.put(&hangs_up).body("{}").send()
+        })
+        .await;
+        assert!(response.is_err());
+        assert_eq!(attempts.load(Ordering::SeqCst), 1, "a request that was sent is not repeated");
+    }
 
     #[test]
     fn setter_messages_are_found_trimmed_and_cut() {
