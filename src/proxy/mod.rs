@@ -183,15 +183,16 @@ fn cors(allowed: &AllowedOrigins) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// The served widget's policy: its own scripts and wasm, nothing inline or
-/// foreign; styles may be inline (the widget scopes its own).
+/// The served widget's policy: its own scripts, styles and wasm, nothing inline
+/// or foreign. The widget styles itself with constructed stylesheets, which no
+/// `'unsafe-inline'` is needed for.
 fn content_security_policy(frame_ancestors: &str) -> Result<HeaderValue, ConfigError> {
     let bad = || ConfigError::BadFrameAncestors(frame_ancestors.to_owned());
     if frame_ancestors.contains([';', ',', '\n', '\r']) || frame_ancestors.trim().is_empty() {
         return Err(bad());
     }
     HeaderValue::from_str(&format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors {frame_ancestors}"
     ))
