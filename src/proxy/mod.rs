@@ -102,7 +102,8 @@ pub enum ConfigError {
 /// What every handler shares.
 #[derive(Clone, Debug)]
 struct AppState {
-    upstream: Upstream,
+    /// Behind an Arc: axum clones the state for every request.
+    upstream: Arc<Upstream>,
     body_read_timeout: Duration,
 }
 
@@ -118,7 +119,7 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
     }
     let upstream = Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)
         .map_err(ConfigError::Client)?;
-    let state = AppState { upstream, body_read_timeout: config.body_read_timeout };
+    let state = AppState { upstream: Arc::new(upstream), body_read_timeout: config.body_read_timeout };
 
     // The 405 fallback goes in before the layers, so a preflight (OPTIONS) meets
     // the CORS layer instead of bypassing it.
