@@ -412,6 +412,25 @@ async fn a_miscased_time_zone_shows_the_contracts_suggestion() {
     assert_eq!(w.error("defaultTimeZone"), None);
 }
 
+#[wasm_bindgen_test]
+async fn a_zone_setter_refuses_gets_no_suggestion_of_itself() {
+    let fields = FieldErrors::from([(
+        "defaultTimeZone".to_owned(),
+        "Setter does not serve this zone.".to_owned(),
+    )]);
+    let w = mount(vec![Reply::Answer(400, envelope(ErrorCode::InvalidField, "1 field", fields))]);
+    w.type_into("identifier", "7").await;
+    w.type_into("defaultTimeZone", "Europe/Kyiv").await;
+    w.submit().await;
+    assert_eq!(w.error("defaultTimeZone").as_deref(), Some("Setter does not serve this zone."));
+    let chips: Vec<String> = w
+        .all(".scf-chip")
+        .iter()
+        .map(|chip| chip.text_content().unwrap_or_default())
+        .collect();
+    assert!(chips.iter().all(|chip| !chip.contains("Europe/Kyiv")), "{chips:?}");
+}
+
 impl Widget {
     async fn click_text(&self, text: &str) {
         let button = self

@@ -376,7 +376,7 @@ fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoVi
     view! {
         <div class="scf-field" class:scf-field--wide=zone>
             {labelled_input(state, input)}
-            {zone.then(|| view! { <TimeZoneExtras ids=ids.clone() value=value error=error /> })}
+            {zone.then(|| view! { <TimeZoneExtras ids=ids.clone() state=state value=value error=error /> })}
         </div>
     }
 }

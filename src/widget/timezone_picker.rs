@@ -8,15 +8,22 @@
 use leptos::prelude::*;
 
 use super::Ids;
-use crate::contract::timezone;
+use super::form::State;
+use crate::contract::{Field, timezone};
 
 /// The datalist and the suggestion buttons beside the time zone input.
 #[component]
 pub(super) fn TimeZoneExtras(
     ids: Ids,
+    state: State,
     value: RwSignal<String>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    // A pick is an edit like typing: it clears the proxy's error on the field.
+    let pick = move |zone: String| {
+        value.set(zone);
+        state.edited(&[Field::DefaultTimeZone.as_str()]);
+    };
     let own_zone = browser_time_zone().filter(|zone| timezone::is_known(zone));
     // The browser's zone first: the likeliest pick for a dashboard's operator.
     let options = own_zone
@@ -29,11 +36,12 @@ pub(super) fn TimeZoneExtras(
         </datalist>
     };
 
-    // Offered only while its problem is on screen: the contract's own pick.
+    // Offered only while a problem is on screen, and only when it would change
+    // what was typed: the contract's own pick.
     let suggestion = move || {
         error
             .with(Option::is_some)
-            .then(|| value.with(|typed| timezone::suggest(typed)))
+            .then(|| value.with(|typed| timezone::suggest(typed).filter(|name| name != typed)))
             .flatten()
     };
     let own = own_zone.clone();
@@ -46,14 +54,14 @@ pub(super) fn TimeZoneExtras(
         {datalist}
         <div class="scf-suggestions">
             {move || suggestion().map(|name| view! {
-                <button type="button" class="scf-chip" on:click=move |_| value.set(name.to_owned())>
+                <button type="button" class="scf-chip" on:click=move |_| pick(name.to_owned())>
                     {format!("Use {name}")}
                 </button>
             })}
             {move || own_offer().map(|zone| {
                 let label = format!("Use my time zone ({zone})");
                 view! {
-                    <button type="button" class="scf-chip" on:click=move |_| value.set(zone.clone())>
+                    <button type="button" class="scf-chip" on:click=move |_| pick(zone.clone())>
                         {label}
                     </button>
                 }
