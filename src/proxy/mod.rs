@@ -95,8 +95,8 @@ pub enum ConfigError {
     MissingDist(PathBuf),
     #[error("--frame-ancestors {0:?} cannot be part of a header (no line breaks, commas or semicolons)")]
     BadFrameAncestors(String),
-    #[error("cannot talk to Setter: {0}")]
-    Client(String),
+    #[error("the HTTP client for Setter could not start: {0}")]
+    Client(#[source] reqwest::Error),
 }
 
 /// What every handler shares.
@@ -114,11 +114,7 @@ struct AppState {
 /// check → CORS → caller identity → rate limit → the handler.
 pub fn router(config: &Config) -> Result<Router, ConfigError> {
     let allowed = AllowedOrigins::parse(&config.allowed_origins)?;
-    if !(config.upstream.starts_with("http://") || config.upstream.starts_with("https://")) {
-        return Err(ConfigError::BadUpstream(config.upstream.clone()));
-    }
-    let upstream = Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)
-        .map_err(ConfigError::Client)?;
+    let upstream = Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)?;
     let state = AppState { upstream: Arc::new(upstream), body_read_timeout: config.body_read_timeout };
 
     // The 405 fallback goes in before the layers, so a preflight (OPTIONS) meets

@@ -5,6 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
+use super::ConfigError;
 use super::key::KeySlot;
 use crate::contract::ValidUpdate;
 use crate::contract::wire::ErrorCode;
@@ -86,15 +87,18 @@ impl std::fmt::Debug for Upstream {
 
 impl Upstream {
     /// A client for `{base_url}/api/v1/contacts` that sends `key` as a Bearer token.
-    pub fn new(base_url: &str, key: KeySlot, timeout: Duration) -> Result<Upstream, String> {
+    pub fn new(base_url: &str, key: KeySlot, timeout: Duration) -> Result<Upstream, ConfigError> {
+        let bad_url = || ConfigError::BadUpstream(base_url.to_owned());
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(bad_url());
+        }
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .user_agent(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|err| format!("the HTTP client could not start: {err}"))?;
+            .map_err(ConfigError::Client)?;
         let endpoint = format!("{}/api/v1/contacts", base_url.trim_end_matches('/'));
-        let endpoint = reqwest::Url::parse(&endpoint)
-            .map_err(|err| format!("{base_url:?} is not a URL ({err})"))?;
+        let endpoint = reqwest::Url::parse(&endpoint).map_err(|_| bad_url())?;
         Ok(Upstream { http, endpoint, key, timeout })
     }
 
