@@ -16,7 +16,7 @@ static SORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| NAMES.lines().coll
 
 /// Every name, sorted (byte order), for pickers.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    NAMES.lines()
+    SORTED.iter().copied()
 }
 
 /// Whether `name` is a zone or link the tz database defines, in its exact case.
