@@ -66,7 +66,7 @@ fn as_contact_id(value: &Value) -> Result<u64, String> {
     match value {
         Value::Number(number) => match number.as_u64() {
             Some(id) => rules::check_contact_id(id),
-            None if number.is_i64() => Err("A contact ID is 1 or more.".to_owned()),
+            None if number.is_i64() => Err(rules::too_small_id()),
             None => Err("A contact ID is a whole number, like 123, with no fraction.".to_owned()),
         },
         other => Err(wrong_type("a JSON number, like 123", other)),

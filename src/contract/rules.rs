@@ -85,12 +85,17 @@ pub fn parse_contact_id(text: &str) -> Result<u64, String> {
 
 pub(super) fn check_contact_id(id: u64) -> Result<u64, String> {
     if id == 0 {
-        Err("A contact ID is 1 or more.".to_owned())
+        Err(too_small_id())
     } else if id > MAX_CONTACT_ID {
         Err(too_large_id())
     } else {
         Ok(id)
     }
+}
+
+/// The sentence for a contact ID below 1 (zero, or negative in JSON).
+pub(super) fn too_small_id() -> String {
+    "A contact ID is 1 or more.".to_owned()
 }
 
 fn too_large_id() -> String {
