@@ -68,9 +68,7 @@ async fn preflights_are_answered_for_allowed_origins_only_and_never_with_a_wildc
 
     let actual = send(put(&proxy).header("origin", "https://admin.example.com")).await;
     assert_eq!(actual.headers["access-control-allow-origin"], "https://admin.example.com");
-    for reply in [actual] {
-        assert!(reply.headers.get_all("access-control-allow-origin").iter().all(|v| v != "*"));
-    }
+    assert!(actual.headers.get_all("access-control-allow-origin").iter().all(|v| v != "*"));
     assert_eq!(setter.requests().len(), 1, "preflights never reach Setter");
 }
 

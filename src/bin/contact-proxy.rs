@@ -18,6 +18,7 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::net::SocketAddr;
+    use std::num::NonZeroUsize;
     use std::path::PathBuf;
     use std::process::ExitCode;
     use std::time::Duration;
@@ -25,8 +26,8 @@ mod cli {
     use axum::http::HeaderName;
     use clap::{Args, Parser, Subcommand};
     use secrecy::SecretString;
-    use setter_contacts::{proxy, sandbox};
     use tokio::net::TcpListener;
+    use setter_contacts::{proxy, sandbox};
 
     const KEY_HELP: &str = "\
 The Setter API key is never a flag value (it would show in `ps`). It comes from
@@ -98,6 +99,9 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// Connections served at once; more wait until one closes.
         #[arg(long, env = "CONTACT_PROXY_MAX_CONNECTIONS", default_value_t = 1024)]
         max_connections: usize,
+        /// Threads serving requests [default: one per CPU core].
+        #[arg(long, env = "CONTACT_PROXY_THREADS")]
+        threads: Option<NonZeroUsize>,
         /// Forward to a sandbox Setter started in this process, with a random key:
         /// no real key, no internet. Also serves GET /sandbox/contacts.
         #[arg(long, env = "CONTACT_PROXY_DEMO", conflicts_with_all = ["upstream", "api_key_file"])]
@@ -139,7 +143,13 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             .with_writer(std::io::stderr)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
-        let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime starts");
+        // This runtime accepts connections, waits for signals and runs the odd
+        // background task (key reloads, the rate limiter's clean-up, the demo
+        // sandbox); requests are served by a runtime per core (serve_per_core).
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a Tokio runtime starts");
         let outcome = runtime.block_on(async {
             match cli.command {
                 Some(Command::Sandbox { listen }) => run_sandbox(listen).await,
@@ -190,7 +200,9 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             drain_timeout: config.upstream_timeout + Duration::from_secs(5),
             ..Default::default()
         };
-        proxy::serve(listener, app, shutdown_signal(), limits).await.map_err(StartError::Serve)
+        proxy::serve_per_core(listener, app, shutdown_signal(), limits, threads(args.threads))
+            .await
+            .map_err(StartError::Serve)
     }
 
     /// SIGHUP re-reads the key file (a rotated Kubernetes or Docker secret). A bad
@@ -221,7 +233,7 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         let listener = bind(listen).await?;
         let address = listener.local_addr().map_err(StartError::Serve)?;
         tracing::info!("sandbox Setter listening on http://{address}");
-        proxy::serve(listener, app, shutdown_signal(), proxy::ServerLimits::default())
+        proxy::serve_per_core(listener, app, shutdown_signal(), proxy::ServerLimits::default(), threads(None))
             .await
             .map_err(StartError::Serve)
     }
@@ -249,6 +261,10 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
 
     async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
         TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })
+    }
+
+    fn threads(wanted: Option<NonZeroUsize>) -> usize {
+        wanted.or_else(|| std::thread::available_parallelism().ok()).map_or(1, NonZeroUsize::get)
     }
 
     /// Resolves on Ctrl-C or SIGTERM: the server then drains and exits.

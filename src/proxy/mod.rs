@@ -27,6 +27,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request, Uri, header};
 use axum::routing::{get, put};
 use axum::{Json, middleware};
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -36,7 +37,7 @@ pub use error::{ApiError, status_of};
 pub use identity::Actor;
 pub use key::{BadKey, KeySlot};
 pub use origin::{AllowedOrigins, BadOrigin};
-pub use server::{ServerLimits, serve};
+pub use server::{ServerLimits, serve, serve_per_core};
 pub use update::MAX_BODY_BYTES;
 pub use upstream::{MAX_UPSTREAM_BODY_BYTES, Upstream, UpstreamError};
 
@@ -95,8 +96,8 @@ pub enum ConfigError {
     MissingDist(PathBuf),
     #[error("--frame-ancestors {0:?} cannot be part of a header (no line breaks, commas or semicolons)")]
     BadFrameAncestors(String),
-    #[error("the HTTP client for Setter could not start: {0}")]
-    Client(#[source] reqwest::Error),
+    #[error("TLS for Setter could not be set up: {0}")]
+    Tls(#[source] rustls::Error),
 }
 
 /// What every handler shares.
@@ -118,23 +119,25 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
     let state = AppState { upstream: Arc::new(upstream), body_read_timeout: config.body_read_timeout };
 
     // The 405 fallback goes in before the layers, so a preflight (OPTIONS) meets
-    // the CORS layer instead of bypassing it.
-    let mut api = Router::new()
+    // the CORS layer instead of bypassing it. The layers go on as one stack: each
+    // `Router::layer` call boxes the routes once more, and every box is cloned
+    // for every request.
+    let api = Router::new()
         .route("/api/contacts", put(update::update_contact))
-        .method_not_allowed_fallback(method_not_allowed);
-    if let Some(limiter) = limit::layer(config.rate_limit_per_minute) {
-        api = api.layer(limiter);
-    }
-    if let Some(header) = config.trusted_user_header.clone() {
-        api = api.layer(middleware::from_fn_with_state(header, identity::require_user));
-    }
-    let api = api
-        .layer(cors(&allowed))
-        .layer(middleware::from_fn_with_state(allowed, origin::require_allowed_origin))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                ))
+                .layer(middleware::from_fn_with_state(allowed.clone(), origin::require_allowed_origin))
+                .layer(cors(&allowed))
+                .option_layer(config.trusted_user_header.clone().map(|header| {
+                    middleware::from_fn_with_state(header, identity::require_user)
+                }))
+                .option_layer(limit::layer(config.rate_limit_per_minute)),
+        )
         .with_state(state);
 
     let mut app = Router::new()
@@ -151,18 +154,20 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
         None => app.fallback(no_such_route),
     };
     let csp = content_security_policy(&config.frame_ancestors)?;
-    Ok(app
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(Counter::default())))
+    Ok(app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(Counter::default()))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(SetResponseHeaderLayer::overriding(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp)),
+    ))
 }
 
 /// Preflights are answered for allowed origins only, for PUT with a JSON body;

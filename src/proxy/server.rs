@@ -3,6 +3,13 @@
 //!
 //! `axum::serve` exposes neither bound, and a proxy that holds an API key must
 //! not be held open by slow or hostile clients, so this loop drives hyper itself.
+//!
+//! [`serve_per_core`] serves connections on one thread per core, each with a
+//! single-threaded runtime; the caller's runtime accepts and deals connections
+//! out in turn. A connection then lives on one thread from accept to close,
+//! together with the upstream connection its updates go out on (see
+//! `Upstream`): under load, a work-stealing runtime spent much of its time
+//! waking its other thread.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -14,8 +21,8 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tower::ServiceExt;
 
 /// Bounds on what clients may hold of the server.
@@ -45,19 +52,92 @@ impl Default for ServerLimits {
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()>,
     limits: ServerLimits,
 ) -> std::io::Result<()> {
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
-    let graceful = GracefulShutdown::new();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
-    tokio::pin!(shutdown);
+    let connections = Connections::new(app, &limits);
+    accept_until(shutdown, &listener, &limits, |accepted| connections.serve(accepted)).await;
+    drop(listener);
+    connections.drain(limits.drain_timeout).await;
+    Ok(())
+}
 
+/// [`serve`], with the connections served on `threads` threads (at least one),
+/// each running a single-threaded runtime; this task only accepts.
+/// `limits.max_connections` bounds all threads together. Returns when every
+/// thread has drained after `shutdown`.
+pub async fn serve_per_core(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    limits: ServerLimits,
+    threads: usize,
+) -> std::io::Result<()> {
+    let mut workers = Vec::new();
+    let mut finished = Vec::new();
+    for index in 0..threads.max(1) {
+        let (hand_off, mut incoming) = mpsc::unbounded_channel::<(std::net::TcpStream, SocketAddr, OwnedSemaphorePermit)>();
+        let (done, finished_one) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (app, limits) = (app.clone(), limits.clone());
+        std::thread::Builder::new().name(format!("serve-{index}")).spawn(move || {
+            runtime.block_on(async move {
+                let connections = Connections::new(app, &limits);
+                // Ends when the acceptor hangs up, at shutdown.
+                while let Some((stream, peer, slot)) = incoming.recv().await {
+                    match TcpStream::from_std(stream) {
+                        Ok(stream) => connections.serve(Accepted { stream, peer, slot }),
+                        Err(err) => tracing::warn!(%err, %peer, "connection dropped: cannot register it"),
+                    }
+                }
+                connections.drain(limits.drain_timeout).await;
+            });
+            drop(done);
+        })?;
+        workers.push(hand_off);
+        finished.push(finished_one);
+    }
+
+    let mut turn = 0;
+    accept_until(shutdown, &listener, &limits, |Accepted { stream, peer, slot }| {
+        // Moved between runtimes as a plain socket: each runtime watches its own.
+        match stream.into_std() {
+            Ok(stream) => {
+                let _ = workers[turn].send((stream, peer, slot));
+                turn = (turn + 1) % workers.len();
+            }
+            Err(err) => tracing::warn!(%err, %peer, "connection dropped: cannot hand it over"),
+        }
+    })
+    .await;
+    drop(listener);
+    drop(workers);
+    for finished_one in finished {
+        let _ = finished_one.await; // its sender is dropped when its thread is done
+    }
+    Ok(())
+}
+
+/// A connection, counted against `max_connections` until it is dropped.
+struct Accepted {
+    stream: TcpStream,
+    peer: SocketAddr,
+    slot: OwnedSemaphorePermit,
+}
+
+/// Accepts connections and passes each to `serve` until `shutdown` resolves.
+async fn accept_until(
+    shutdown: impl Future<Output = ()>,
+    listener: &TcpListener,
+    limits: &ServerLimits,
+    mut serve: impl FnMut(Accepted),
+) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    tokio::pin!(shutdown);
     loop {
         let slot = tokio::select! {
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
-            () = &mut shutdown => break,
+            () = &mut shutdown => return,
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -69,14 +149,34 @@ pub async fn serve(
                     continue;
                 }
             },
-            () = &mut shutdown => break,
+            () = &mut shutdown => return,
         };
-        let app = app.clone();
+        serve(Accepted { stream, peer, slot });
+    }
+}
+
+/// The connections of one runtime: served with HTTP/1.1, and drained together.
+struct Connections {
+    app: Router,
+    http: hyper::server::conn::http1::Builder,
+    graceful: GracefulShutdown,
+}
+
+impl Connections {
+    fn new(app: Router, limits: &ServerLimits) -> Connections {
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+        Connections { app, http, graceful: GracefulShutdown::new() }
+    }
+
+    /// Serves the connection on a task of the current runtime.
+    fn serve(&self, Accepted { stream, peer, slot }: Accepted) {
+        let app = self.app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let connection = self.graceful.watch(self.http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(%err, %peer, "connection ended with an error");
@@ -85,9 +185,97 @@ pub async fn serve(
         });
     }
 
-    drop(listener);
-    if tokio::time::timeout(limits.drain_timeout, graceful.shutdown()).await.is_err() {
-        tracing::warn!("some requests were still running after {:?}; stopping anyway", limits.drain_timeout);
+    /// Lets the requests in flight finish, up to `timeout`.
+    async fn drain(self, timeout: Duration) {
+        if tokio::time::timeout(timeout, self.graceful.shutdown()).await.is_err() {
+            tracing::warn!("some requests were still running after {timeout:?}; stopping anyway");
+        }
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Which thread served the request, on a connection that stays open.
+    async fn thread_of(connection: &mut TcpStream) -> String {
+        connection.write_all(b"GET / HTTP/1.1\r\nhost: test\r\n\r\n").await.unwrap();
+        let mut answer = vec![0u8; 1024];
+        let read = tokio::time::timeout(Duration::from_secs(5), connection.read(&mut answer))
+            .await
+            .expect("an answer within 5 s")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+        answer.rsplit("\r\n\r\n").next().unwrap().to_owned()
+    }
+
+    async fn start(limits: ServerLimits) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+        let app = Router::new().route("/", get(|| async { std::thread::current().name().unwrap_or("").to_owned() }));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        tokio::spawn(serve_per_core(listener, app, shutdown, limits, 2));
+        (address, stop)
+    }
+
+    #[tokio::test]
+    async fn connections_are_dealt_out_to_every_thread_in_turn() {
+        let (address, _stop) = start(ServerLimits::default()).await;
+        let mut threads = Vec::new();
+        for _ in 0..4 {
+            let mut connection = TcpStream::connect(address).await.unwrap();
+            let first = thread_of(&mut connection).await;
+            assert_eq!(thread_of(&mut connection).await, first, "a connection stays on its thread");
+            threads.push(first);
+        }
+        assert_eq!(threads, ["serve-0", "serve-1", "serve-0", "serve-1"]);
+    }
+
+    #[tokio::test]
+    async fn the_connection_bound_holds_across_threads_and_frees_on_close() {
+        let limits = ServerLimits { max_connections: 2, ..ServerLimits::default() };
+        let (address, _stop) = start(limits).await;
+        let mut first = TcpStream::connect(address).await.unwrap();
+        let mut second = TcpStream::connect(address).await.unwrap();
+        thread_of(&mut first).await;
+        thread_of(&mut second).await;
+
+        let mut third = TcpStream::connect(address).await.unwrap(); // waits in the backlog
+        third.write_all(b"GET / HTTP/1.1\r\nhost: test\r\n\r\n").await.unwrap();
+        let waited = tokio::time::timeout(Duration::from_millis(300), third.read(&mut [0u8; 64])).await;
+        assert!(waited.is_err(), "a third connection is not served while two are open");
+
+        drop(first);
+        let mut answer = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(5), third.read(&mut answer)).await;
+        assert!(read.expect("served once a connection closed").unwrap() > 0);
+    }
+
+    #[tokio::test]
+    async fn shutdown_stops_accepting_and_returns_once_drained() {
+        let app = Router::new().route("/", get(|| async { "ok" }));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve_per_core(
+            listener,
+            app,
+            async {
+                let _ = stopped.await;
+            },
+            ServerLimits::default(),
+            2,
+        ));
+        let mut open = TcpStream::connect(address).await.unwrap();
+        thread_of(&mut open).await;
+        stop.send(()).unwrap();
+        let finished = tokio::time::timeout(Duration::from_secs(5), server).await;
+        assert!(finished.expect("drained within 5 s: idle connections are closed").unwrap().is_ok());
+        assert!(TcpStream::connect(address).await.is_err(), "no longer listening");
+    }
 }

@@ -1,9 +1,22 @@
 //! The only code that talks to Setter, and the only code that sends the key.
+//!
+//! hyper's pooled client, with rustls for https: every update goes to one fixed
+//! URL with a few fixed headers, so a general-purpose client's per-request work
+//! (parsing the URL again, redirect and retry layers) buys nothing here.
 
+use std::future::Future;
 use std::time::Duration;
 
-use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use axum::body::Bytes;
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use axum::http::{HeaderValue, Request, Response, StatusCode, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use thread_local::ThreadLocal;
 
 use super::ConfigError;
 use super::key::KeySlot;
@@ -14,6 +27,9 @@ use crate::contract::wire::ErrorCode;
 pub const MAX_UPSTREAM_BODY_BYTES: usize = 64 * 1024;
 /// How much of Setter's 400 message is passed on to the operator.
 const MAX_SETTER_MESSAGE_CHARS: usize = 500;
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const AGENT: HeaderValue = HeaderValue::from_static(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")));
 
 /// Why Setter did not apply an update.
 #[derive(Debug, thiserror::Error)]
@@ -66,22 +82,33 @@ impl UpstreamError {
             UpstreamError::Timeout(_) => None,
         }
     }
+
+    fn transport(err: &hyper_util::client::legacy::Error) -> UpstreamError {
+        UpstreamError::Unavailable { detail: error_chain(err), status: None }
+    }
 }
 
-/// A client for Setter's contacts endpoint. Cheap to clone; clones share one
-/// connection pool, so connections to Setter are reused across updates.
-#[derive(Clone)]
+type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// A client for Setter's contacts endpoint. Shared by every thread of the
+/// server; connections to Setter are reused across updates.
+///
+/// Each thread has an HTTP client of its own, so its own connection pool: a
+/// pooled connection is driven by a task on the runtime that opened it, and an
+/// update on one thread sent over another thread's connection would cost two
+/// cross-thread wake-ups.
 pub struct Upstream {
-    http: reqwest::Client,
+    http: ThreadLocal<HttpClient>,
+    https: HttpsConnector<HttpConnector>,
     /// Parsed once: parsing a URL per update is measurable under load.
-    endpoint: reqwest::Url,
+    endpoint: Uri,
     key: KeySlot,
     timeout: Duration,
 }
 
 impl std::fmt::Debug for Upstream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Upstream").field("endpoint", &self.endpoint.as_str()).finish_non_exhaustive()
+        f.debug_struct("Upstream").field("endpoint", &self.endpoint).finish_non_exhaustive()
     }
 }
 
@@ -92,14 +119,18 @@ impl Upstream {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(bad_url());
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(ConfigError::Client)?;
         let endpoint = format!("{}/api/v1/contacts", base_url.trim_end_matches('/'));
-        let endpoint = reqwest::Url::parse(&endpoint).map_err(|_| bad_url())?;
-        Ok(Upstream { http, endpoint, key, timeout })
+        let endpoint: Uri = endpoint.parse().map_err(|_| bad_url())?;
+        if endpoint.host().is_none() {
+            return Err(bad_url());
+        }
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(ConfigError::Tls)?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        Ok(Upstream { http: ThreadLocal::new(), https, endpoint, key, timeout })
     }
 
     /// Sends the update; `Ok` with Setter's status when it applied it.
@@ -107,13 +138,20 @@ impl Upstream {
     /// PUT is idempotent (RFC 9110 §9.2.2), so a connection that failed before
     /// any byte of the request left is tried once more.
     pub async fn forward(&self, update: &ValidUpdate) -> Result<u16, UpstreamError> {
-        let body = update.to_json();
-        let response = with_one_retry(|| self.send(body.clone())).await;
-        let response = response.map_err(|err| self.transport_error(err))?;
-        let status = response.status();
-        // Read even a success to its end: an answer cut off is no answer, and a
-        // connection read to its end goes back to the pool.
-        let answer = self.read_capped(response).await?;
+        let body = Bytes::from(update.to_json());
+        let exchange = async {
+            let response = with_one_retry(|| self.send(body.clone()))
+                .await
+                .map_err(|err| UpstreamError::transport(&err))?;
+            let status = response.status();
+            // Read even a success to its end: an answer cut off is no answer, and a
+            // connection read to its end goes back to the pool.
+            let answer = read_capped(response).await?;
+            Ok::<_, UpstreamError>((status, answer))
+        };
+        let (status, answer) = tokio::time::timeout(self.timeout, exchange)
+            .await
+            .map_err(|_elapsed| UpstreamError::Timeout(self.timeout.as_millis()))??;
         if status.is_success() {
             return Ok(status.as_u16());
         }
@@ -130,46 +168,50 @@ impl Upstream {
         })
     }
 
-    async fn send(&self, body: String) -> reqwest::Result<reqwest::Response> {
-        self.http
-            .put(self.endpoint.clone())
-            .header(AUTHORIZATION, self.key.authorization())
-            .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
-            .body(body)
-            .send()
-            .await
+    fn send(&self, body: Bytes) -> impl Future<Output = Result<Response<Incoming>, ClientError>> + use<'_> {
+        let mut request = Request::put(self.endpoint.clone()).body(Full::new(body)).expect("a valid request");
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.key.authorization());
+        headers.insert(CONTENT_TYPE, JSON);
+        headers.insert(ACCEPT, JSON);
+        headers.insert(USER_AGENT, AGENT);
+        self.client().request(request)
     }
 
-    /// Reads at most [`MAX_UPSTREAM_BODY_BYTES`] of an answer.
-    async fn read_capped(&self, mut response: reqwest::Response) -> Result<Vec<u8>, UpstreamError> {
-        let mut body = Vec::new();
-        while body.len() < MAX_UPSTREAM_BODY_BYTES {
-            match response.chunk().await.map_err(|err| self.transport_error(err))? {
-                Some(chunk) => body.extend_from_slice(&chunk),
-                None => break,
-            }
-        }
-        body.truncate(MAX_UPSTREAM_BODY_BYTES);
-        Ok(body)
+    /// This thread's client, made on its first update.
+    fn client(&self) -> &HttpClient {
+        self.http.get_or(|| {
+            Client::builder(TokioExecutor::new()).pool_timer(TokioTimer::new()).build(self.https.clone())
+        })
     }
+}
 
-    fn transport_error(&self, err: reqwest::Error) -> UpstreamError {
-        if err.is_timeout() {
-            UpstreamError::Timeout(self.timeout.as_millis())
-        } else {
-            // without_url: the endpoint is not secret, but keep logs to the point.
-            UpstreamError::Unavailable { detail: error_chain(&err.without_url()), status: None }
+type ClientError = hyper_util::client::legacy::Error;
+
+/// Reads at most [`MAX_UPSTREAM_BODY_BYTES`] of an answer.
+async fn read_capped(response: Response<Incoming>) -> Result<Vec<u8>, UpstreamError> {
+    let mut incoming = response.into_body();
+    let mut body = Vec::new();
+    while body.len() < MAX_UPSTREAM_BODY_BYTES {
+        let frame = incoming.frame().await.transpose().map_err(|err| UpstreamError::Unavailable {
+            detail: error_chain(&err),
+            status: None,
+        })?;
+        match frame {
+            Some(frame) => body.extend_from_slice(frame.data_ref().map_or(&[][..], |data| &data[..])),
+            None => break,
         }
     }
+    body.truncate(MAX_UPSTREAM_BODY_BYTES);
+    Ok(body)
 }
 
 /// Runs `send`, and once more if the first attempt could not even connect: then
 /// no byte of the request left, so Setter cannot have applied it.
-async fn with_one_retry<F, Fut>(mut send: F) -> reqwest::Result<reqwest::Response>
+async fn with_one_retry<F, Fut, T>(mut send: F) -> Result<T, ClientError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+    Fut: Future<Output = Result<T, ClientError>>,
 {
     match send().await {
         Err(err) if err.is_connect() => send().await,
@@ -177,7 +219,7 @@ where
     }
 }
 
-/// The error and its causes on one line: "error sending request: connection refused".
+/// The error and its causes on one line: "client error (Connect): tcp connect error: Connection refused".
 fn error_chain(err: &dyn std::error::Error) -> String {
     let mut line = err.to_string();
     let mut source = err.source();
@@ -239,14 +281,23 @@ mod tests {
         format!("http://{}/", listener.local_addr().unwrap())
     }
 
+    fn put(http: &Client<HttpConnector, Full<Bytes>>, url: &str) -> impl Future<Output = Result<Response<Incoming>, ClientError>> {
+        let request = Request::put(url).body(Full::new(Bytes::from_static(b"{}"))).unwrap();
+        http.request(request)
+    }
+
+    fn client() -> Client<HttpConnector, Full<Bytes>> {
+        Client::builder(TokioExecutor::new()).build_http()
+    }
+
     #[tokio::test]
     async fn a_failed_connect_is_tried_once_more() {
-        let http = reqwest::Client::new();
+        let http = client();
         let (refused, working) = (closed_port(), server(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await);
         let attempts = AtomicUsize::new(0);
         let response = with_one_retry(|| {
             let url = if attempts.fetch_add(1, Ordering::SeqCst) == 0 { &refused } else { &working };
-            http.put(url).send()
+            put(&http, url)
         })
         .await;
         assert_eq!(response.unwrap().status(), 200);
@@ -255,12 +306,12 @@ mod tests {
 
     #[tokio::test]
     async fn connect_failures_are_retried_once_only_and_sent_requests_never() {
-        let http = reqwest::Client::new();
+        let http = client();
         let refused = closed_port();
         let attempts = AtomicUsize::new(0);
         let response = with_one_retry(|| {
             attempts.fetch_add(1, Ordering::SeqCst);
-            http.put(&refused).send()
+            put(&http, &refused)
         })
         .await;
         assert!(response.unwrap_err().is_connect());
@@ -270,7 +321,7 @@ mod tests {
         let attempts = AtomicUsize::new(0);
         let response = with_one_retry(|| {
             attempts.fetch_add(1, Ordering::SeqCst);
-            http.put(&hangs_up).body("{}").send()
+            put(&http, &hangs_up)
         })
         .await;
         assert!(response.is_err());
