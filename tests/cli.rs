@@ -148,6 +148,9 @@ fn bad_flags_are_refused_at_start() {
     }
     let (code, _) = output_of(command().args(["--demo", "--upstream", "https://example.com"]));
     assert_eq!(code, Some(2), "--demo and --upstream exclude each other");
+    let (code, text) = output_of(command().args(["--demo", "--threads", "0"]));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("--threads"), "{text}");
 }
 
 #[test]
@@ -213,7 +216,8 @@ async fn the_key_file_is_read_and_trimmed() {
 
 #[tokio::test]
 async fn demo_mode_needs_no_key_and_shows_the_sandbox_contacts() {
-    let proxy = Running::start(command(), &["--demo"]);
+    // One serving thread: the smallest setting still serves the demo.
+    let proxy = Running::start(command(), &["--demo", "--threads", "1"]);
     let reply = put_json(&proxy.url, r#"{"waId": "15550000102", "email": "grace@cobol.example"}"#).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let contacts: Vec<serde_json::Value> =
