@@ -368,6 +368,7 @@ async fn every_input_is_named_as_the_api_and_visibly_labelled() {
 #[wasm_bindgen_test]
 async fn the_time_zone_picker_offers_the_contracts_names() {
     let w = mount(vec![]);
+    w.focus("defaultTimeZone").await;
     let list_id = w
         .input("defaultTimeZone")
         .get_attribute("list")
@@ -383,6 +384,30 @@ async fn the_time_zone_picker_offers_the_contracts_names() {
     }
     let own = setter_contacts::widget::browser_time_zone().expect("the browser knows its zone");
     assert_eq!(names[0], own, "the browser's own zone comes first");
+}
+
+#[wasm_bindgen_test]
+async fn the_zone_list_is_built_on_first_focus_only() {
+    let w = mount(vec![]);
+    let list_id = w.input("defaultTimeZone").get_attribute("list").unwrap();
+    let options = |w: &Widget| w.all(&format!("datalist#{list_id} option")).len();
+    assert_eq!(options(&w), 0, "nothing built before the input is used");
+    w.focus("firstName").await;
+    assert_eq!(options(&w), 0, "other inputs do not build it");
+    w.focus("defaultTimeZone").await;
+    let built = options(&w);
+    assert!(built > 500, "every zone once focused: {built}");
+    w.focus("firstName").await;
+    w.focus("defaultTimeZone").await;
+    assert_eq!(options(&w), built, "built once, not again on each focus");
+}
+
+impl Widget {
+    /// Moves focus into the input named `name`, as tabbing to it would.
+    async fn focus(&self, name: &str) {
+        self.input(name).focus().unwrap();
+        settle().await;
+    }
 }
 
 #[wasm_bindgen_test]

@@ -91,6 +91,15 @@ mod tests {
     }
 
     #[test]
+    fn names_need_no_escaping_in_html() {
+        // The widget writes the names into its datalist's HTML as they are.
+        let plain = |b: u8| b.is_ascii_alphanumeric() || b"/_+-".contains(&b);
+        for name in names() {
+            assert!(name.bytes().all(plain), "{name:?} has a character HTML would need escaped");
+        }
+    }
+
+    #[test]
     fn known_names_are_case_exact() {
         assert!(!is_known("europe/berlin"));
         assert!(!is_known("Europe/Berlin "));

@@ -21,7 +21,7 @@ use super::events;
 use super::input::{Edits, Hints, Input, labelled_input};
 use super::metadata::{MetadataRows, Row};
 use super::outcome::{self, Failure};
-use super::timezone_picker::TimeZoneExtras;
+use super::timezone_picker::{TimeZoneExtras, offer_zones};
 use super::transport::{Request, Transport};
 use super::{Endpoint, Ids};
 use crate::contract::{Field, FieldErrors};
@@ -374,7 +374,12 @@ fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoVi
         edits: Edits::Field(name),
     };
     view! {
-        <div class="scf-field" class:scf-field--wide=zone>
+        <div class="scf-field" class:scf-field--wide=zone
+            on:focusin=move |ev| {
+                if let (true, Some(field)) = (zone, ev.current_target()) {
+                    offer_zones(field.unchecked_ref());
+                }
+            }>
             {labelled_input(state, input)}
             {zone.then(|| view! { <TimeZoneExtras ids=ids.clone() state=state value=value error=error /> })}
         </div>
