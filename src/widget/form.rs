@@ -8,7 +8,6 @@
 //! its input was left (blur) or a submit was tried; a problem from the proxy
 //! shows at once and goes away when its input is edited.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -36,15 +35,6 @@ pub(crate) struct Setup {
     pub timeout_ms: u32,
 }
 
-/// What the live regions say.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Announcement {
-    Quiet,
-    Sending,
-    Success(&'static str),
-    Failure(String),
-}
-
 /// The signals of the form, all `Copy`, so that every closure can take them.
 #[derive(Clone, Copy)]
 pub(super) struct State {
@@ -53,13 +43,17 @@ pub(super) struct State {
     texts: [RwSignal<String>; 6],
     pub rows: RwSignal<Vec<Row>>,
     /// Keys of the inputs the operator has left: "identifier", a field name,
-    /// or [`Row::touch_key`].
-    touched: RwSignal<BTreeSet<String>>,
+    /// or [`Row::touch_key`]. A `Vec`: a few keys at most, and a `BTreeSet`
+    /// of strings would add its own code to the wasm.
+    touched: RwSignal<Vec<String>>,
     submitted: RwSignal<bool>,
     /// The proxy's last 400 `fields`, minus those edited since.
     server_errors: RwSignal<FieldErrors>,
     in_flight: RwSignal<bool>,
-    announcement: RwSignal<Announcement>,
+    /// What the live regions say: progress and success in `status`,
+    /// failures in `alert`; at most one of them speaks at a time.
+    status: RwSignal<String>,
+    alert: RwSignal<String>,
     /// Whether a pointer is pressed in the form, and the inputs left meanwhile.
     pointer_down: StoredValue<bool>,
     left_while_pressed: StoredValue<Vec<String>>,
@@ -74,7 +68,7 @@ impl State {
         let identifier = RwSignal::new(String::new());
         let texts: [RwSignal<String>; 6] = std::array::from_fn(|_| RwSignal::new(String::new()));
         let rows = RwSignal::new(Vec::<Row>::new());
-        let touched = RwSignal::new(BTreeSet::new());
+        let touched = RwSignal::new(Vec::new());
         let submitted = RwSignal::new(false);
         let server_errors = RwSignal::new(FieldErrors::new());
         let checked = Memo::new(move |_| {
@@ -105,7 +99,8 @@ impl State {
             submitted,
             server_errors,
             in_flight: RwSignal::new(false),
-            announcement: RwSignal::new(Announcement::Quiet),
+            status: RwSignal::new(String::new()),
+            alert: RwSignal::new(String::new()),
             pointer_down: StoredValue::new(false),
             left_while_pressed: StoredValue::new(Vec::new()),
             checked,
@@ -132,7 +127,7 @@ impl State {
             .try_with_untracked(|touched| !touched.contains(&key))
             == Some(true)
         {
-            self.touched.try_update(|touched| touched.insert(key));
+            self.touched.try_update(|touched| touched.push(key));
         }
     }
 
@@ -151,6 +146,13 @@ impl State {
             move || keys.into_iter().for_each(|key| self.touch_now(key)),
             std::time::Duration::ZERO,
         );
+    }
+
+    /// Says `status` (progress, success) or `alert` (a failure); the other
+    /// region falls silent. The form may be gone meanwhile, hence `try_`.
+    fn announce(self, status: &str, alert: &str) {
+        self.status.try_set(status.to_owned());
+        self.alert.try_set(alert.to_owned());
     }
 
     /// Forgets the proxy's problems with these fields: the operator edited them.
@@ -172,10 +174,10 @@ fn visible(
     client: Problems,
     server: Problems,
     submitted: bool,
-    touched: &BTreeSet<String>,
+    touched: &[String],
     row_keys: &[String],
 ) -> Problems {
-    let show = |key: &str| submitted || touched.contains(key);
+    let show = |key: &str| submitted || touched.iter().any(|touched| touched == key);
     let pick = |client: Option<String>, server: Option<String>, key: &str| {
         if show(key) { client.or(server) } else { server }
     };
@@ -267,9 +269,10 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
                                 }
                             }
                             prop:value=move || kind.get().as_str()>
+                            // `prop:value` above selects the option: no
+                            // reactive `selected` per option.
                             {IdentifierKind::ALL.map(|option| view! {
-                                <option value=option.as_str()
-                                    selected=move || kind.get() == option>{option.label()}</option>
+                                <option value=option.as_str()>{option.label()}</option>
                             })}
                         </select>
                     </div>
@@ -318,20 +321,9 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
                     <span class="scf-spinner" aria-hidden="true" hidden=move || !busy()></span>
                     "Update contact"
                 </button>
-                <p role="status" class="scf-status" id=ids.of("status")>
-                    {move || match state.announcement.get() {
-                        Announcement::Sending => "Updating contact…".to_owned(),
-                        Announcement::Success(sentence) => sentence.to_owned(),
-                        _ => String::new(),
-                    }}
-                </p>
+                <p role="status" class="scf-status" id=ids.of("status")>{state.status}</p>
             </div>
-            <p role="alert" class="scf-alert" id=ids.of("alert")>
-                {move || match state.announcement.get() {
-                    Announcement::Failure(sentence) => sentence,
-                    _ => String::new(),
-                }}
-            </p>
+            <p role="alert" class="scf-alert" id=ids.of("alert")>{state.alert}</p>
 
             <details class="scf-preview" open=true>
                 <summary>"Request preview"</summary>
@@ -390,15 +382,11 @@ fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoVi
 /// removed since): listed so that nothing the proxy said is lost.
 #[component]
 fn Unplaced(state: State) -> impl IntoView {
+    // One text, a line per problem (the style keeps the line breaks): a
+    // list of elements would bring its own diffing code into the wasm.
     move || {
-        let unplaced = state.shown.with(|shown| shown.unplaced.clone());
-        (!unplaced.is_empty()).then(|| {
-            view! {
-                <ul class="scf-unplaced">
-                    {unplaced.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                </ul>
-            }
-        })
+        let lines = state.shown.with(|shown| shown.unplaced.join("\n"));
+        (!lines.is_empty()).then(|| view! { <p class="scf-unplaced">{lines}</p> })
     }
 }
 
@@ -436,7 +424,7 @@ impl Sender {
                     "Nothing was sent — fix the marked fields and submit again".to_owned()
                 }
             };
-            state.announcement.set(Announcement::Failure(sentence));
+            state.announce("", &sentence);
             return;
         };
 
@@ -449,7 +437,7 @@ impl Sender {
         };
         state.in_flight.set(true);
         state.server_errors.set(FieldErrors::new());
-        state.announcement.set(Announcement::Sending);
+        state.announce("Updating contact…", "");
 
         let pending = self.transport.send(request);
         let sender = Rc::clone(self);
@@ -483,11 +471,9 @@ impl Sender {
         state.in_flight.try_set(false);
         match result {
             Ok(()) => {
-                state
-                    .announcement
-                    .try_set(Announcement::Success(outcome::success()));
+                state.announce(outcome::success(), "");
                 state.submitted.try_set(false);
-                state.touched.try_set(BTreeSet::new());
+                state.touched.try_set(Vec::new());
                 events::updated(&self.host, valid);
             }
             Err(failure) => {
@@ -502,9 +488,7 @@ impl Sender {
                         self.focus(&form, &self.spot_id(state, spot));
                     }
                 }
-                state
-                    .announcement
-                    .try_set(Announcement::Failure(sentence.clone()));
+                state.announce("", &sentence);
                 events::failed(&self.host, failure.code(), &sentence);
             }
         }
