@@ -1,0 +1,79 @@
+// Where the widget's time to interactive goes: per cold load, when each of its
+// files finished arriving, how long WebAssembly compiled and instantiated, and
+// when the identifier input was ready; medians over N loads.
+//   node scripts/bench/tti-breakdown.mjs BASE_URL [LOADS]
+import { createRequire } from "node:module";
+
+const require = createRequire(new URL("../../tests/e2e/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+
+const [base, loadsArg] = process.argv.slice(2);
+const loads = Number(loadsArg ?? 20);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run"],
+});
+
+async function coldLoad() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const t = (window.__t = {});
+    // Time the instantiation, whichever entry point wasm-bindgen's glue takes.
+    for (const name of ["instantiateStreaming", "instantiate"]) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = async (...args) => {
+        t.instantiateStart ??= performance.now();
+        const result = await original.apply(WebAssembly, args);
+        t.instantiateEnd = performance.now();
+        t.via = name;
+        return result;
+      };
+    }
+    const probe = () => {
+      const input = document.querySelector("setter-contact-form")?.shadowRoot?.querySelector('input[name="identifier"]');
+      if (input && !input.disabled) t.interactive = performance.now();
+      else setTimeout(probe, 0);
+    };
+    probe();
+  });
+  await page.goto(base + "/widget-form.html", { waitUntil: "commit" });
+  await page.waitForFunction(() => window.__t.interactive, null, { timeout: 10_000 });
+  const result = await page.evaluate(() => {
+    const t = window.__t;
+    const done = (suffix) => performance.getEntriesByType("resource").find((e) => e.name.endsWith(suffix))?.responseEnd;
+    return {
+      html: performance.getEntriesByType("navigation")[0].responseEnd,
+      loader: done("/setter-contact-form.js"),
+      glue: done("/setter-contacts.js"),
+      wasm: done("/setter-contacts_bg.wasm"),
+      snippet: done("/inline0.js"),
+      snippetStart: performance.getEntriesByType("resource").find((e) => e.name.endsWith("/inline0.js"))?.startTime,
+      loaderStart: performance.getEntriesByType("resource").find((e) => e.name.endsWith("/setter-contact-form.js"))?.startTime,
+      domContentLoaded: performance.getEntriesByType("navigation")[0].domContentLoadedEventStart,
+      instantiateStart: t.instantiateStart,
+      instantiateEnd: t.instantiateEnd,
+      interactive: t.interactive,
+      via: t.via,
+    };
+  });
+  await context.close();
+  return result;
+}
+
+await coldLoad(); // warm the server
+const runs = [];
+for (let i = 0; i < loads; i++) runs.push(await coldLoad());
+await browser.close();
+const median = (values) => {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+console.log(`widget, ${loads} cold loads, medians in ms from navigation start (instantiate via ${runs[0].via}):`);
+for (const key of ["html", "loaderStart", "loader", "glue", "wasm", "snippetStart", "snippet", "domContentLoaded", "instantiateStart", "instantiateEnd", "interactive"]) {
+  console.log(`  ${key.padEnd(17)} ${median(runs.map((r) => r[key]))?.toFixed(1)}`);
+}
+console.log(`  instantiate took  ${median(runs.map((r) => r.instantiateEnd - r.instantiateStart)).toFixed(1)}`);
+console.log(`  mount after it    ${median(runs.map((r) => r.interactive - r.instantiateEnd)).toFixed(1)}`);
