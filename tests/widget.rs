@@ -411,6 +411,19 @@ impl Widget {
 }
 
 #[wasm_bindgen_test]
+async fn the_browsers_own_zone_is_offered_once_the_form_is_up() {
+    let w = mount(vec![]);
+    settle().await;
+    let own = setter_contacts::widget::browser_time_zone().expect("the browser knows its zone");
+    w.click_text(&format!("Use my time zone ({own})")).await;
+    assert_eq!(w.input("defaultTimeZone").value(), own);
+    assert!(
+        w.all(".scf-chip").is_empty(),
+        "offered only while the input is empty"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_miscased_time_zone_shows_the_contracts_suggestion() {
     let w = mount(vec![]);
     w.type_into("defaultTimeZone", "europe/berlin").await;

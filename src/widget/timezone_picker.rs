@@ -24,11 +24,22 @@ pub(super) fn TimeZoneExtras(
         value.set(zone);
         state.edited(&[Field::DefaultTimeZone.as_str()]);
     };
-    let own_zone = browser_time_zone().filter(|zone| timezone::is_known(zone));
     // Empty until the input is first focused (`offer_zones`): 598 options
     // cost some 18 ms to build, which every page would pay before the form is
     // usable, for a list only the time zone input shows.
     let datalist = view! { <datalist id=ids.of("zones")></datalist> };
+
+    // The browser's zone, asked for once the form is up: the first use of
+    // `Intl` costs the mount several milliseconds, and the chip can wait.
+    let own_zone = RwSignal::new(String::new());
+    set_timeout(
+        move || {
+            if let Some(zone) = browser_time_zone().filter(|zone| timezone::is_known(zone)) {
+                own_zone.try_set(zone);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 
     // Offered only while a problem is on screen, and only when it would change
     // what was typed: the contract's own pick.
@@ -37,29 +48,26 @@ pub(super) fn TimeZoneExtras(
             .with(Option::is_some)
             .then(|| value.with(|typed| timezone::suggest(typed).filter(|name| name != typed)))
             .flatten()
+            .map(|name| (format!("Use {name}"), name.to_owned()))
     };
-    let own = own_zone.clone();
+    // Offered while the input is empty.
     let own_offer = move || {
-        own.clone()
-            .filter(|zone| value.with(String::is_empty) && !zone.is_empty())
+        let zone = own_zone.get();
+        (value.with(String::is_empty) && !zone.is_empty())
+            .then(|| (format!("Use my time zone ({zone})"), zone))
+    };
+    // Both chips are one view: (label, zone to pick).
+    let chip = move |offer: Option<(String, String)>| {
+        offer.map(|(label, zone)| view! {
+            <button type="button" class="scf-chip" on:click=move |_| pick(zone.clone())>{label}</button>
+        })
     };
 
     view! {
         {datalist}
         <div class="scf-suggestions">
-            {move || suggestion().map(|name| view! {
-                <button type="button" class="scf-chip" on:click=move |_| pick(name.to_owned())>
-                    {format!("Use {name}")}
-                </button>
-            })}
-            {move || own_offer().map(|zone| {
-                let label = format!("Use my time zone ({zone})");
-                view! {
-                    <button type="button" class="scf-chip" on:click=move |_| pick(zone.clone())>
-                        {label}
-                    </button>
-                }
-            })}
+            {move || chip(suggestion())}
+            {move || chip(own_offer())}
         </div>
     }
 }
