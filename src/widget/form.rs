@@ -7,22 +7,24 @@
 //! preview, and which problems are on screen. A client-side problem shows once
 //! its input was left (blur) or a submit was tried; a problem from the proxy
 //! shows at once and goes away when its input is edited.
+//!
+//! The DOM is one `<form>` whose content [`markup`] writes once and [`render`]
+//! keeps in step with the signals; the handlers below hear its inputs and
+//! buttons through the events that bubble up to the form.
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, HtmlElement};
+use web_sys::{AbortController, Element, HtmlElement, HtmlInputElement};
 
 use super::draft::{Checked, Draft, IdentifierKind, Problems, RowProblems, Spot, TEXT_FIELDS};
 use super::events;
-use super::input::{Edits, Hints, Input, labelled_input};
-use super::metadata::{MetadataRows, Row};
+use super::metadata::Row;
 use super::outcome::{self, Failure};
-use super::timezone_picker::{TimeZoneExtras, offer_zones};
 use super::transport::{Request, Transport};
-use super::{Endpoint, Ids};
+use super::{Endpoint, Ids, markup, render, timezone_picker};
 use crate::contract::{Field, FieldErrors};
 
 /// Everything one form instance needs from its host.
@@ -38,9 +40,10 @@ pub(crate) struct Setup {
 /// The signals of the form, all `Copy`, so that every closure can take them.
 #[derive(Clone, Copy)]
 pub(super) struct State {
-    kind: RwSignal<IdentifierKind>,
-    identifier: RwSignal<String>,
-    texts: [RwSignal<String>; 6],
+    pub kind: RwSignal<IdentifierKind>,
+    pub identifier: RwSignal<String>,
+    /// One per entry of [`TEXT_FIELDS`], in the same order.
+    pub texts: [RwSignal<String>; 6],
     pub rows: RwSignal<Vec<Row>>,
     /// Keys of the inputs the operator has left: "identifier", a field name,
     /// or [`Row::touch_key`]. A `Vec`: a few keys at most, and a `BTreeSet`
@@ -49,15 +52,19 @@ pub(super) struct State {
     submitted: RwSignal<bool>,
     /// The proxy's last 400 `fields`, minus those edited since.
     server_errors: RwSignal<FieldErrors>,
-    in_flight: RwSignal<bool>,
+    pub in_flight: RwSignal<bool>,
+    /// The browser's time zone, for its chip; empty until known.
+    pub own_zone: RwSignal<String>,
+    /// The id the next metadata row gets.
+    next_row: StoredValue<u32>,
     /// What the live regions say: progress and success in `status`,
     /// failures in `alert`; at most one of them speaks at a time.
-    status: RwSignal<String>,
-    alert: RwSignal<String>,
+    pub status: RwSignal<String>,
+    pub alert: RwSignal<String>,
     /// Whether a pointer is pressed in the form, and the inputs left meanwhile.
     pointer_down: StoredValue<bool>,
     left_while_pressed: StoredValue<Vec<String>>,
-    checked: Memo<Checked>,
+    pub checked: Memo<Checked>,
     /// The problems on screen right now.
     pub shown: Memo<Problems>,
 }
@@ -99,6 +106,8 @@ impl State {
             submitted,
             server_errors,
             in_flight: RwSignal::new(false),
+            own_zone: RwSignal::new(String::new()),
+            next_row: StoredValue::new(0),
             status: RwSignal::new(String::new()),
             alert: RwSignal::new(String::new()),
             pointer_down: StoredValue::new(false),
@@ -219,6 +228,10 @@ fn visible(
 }
 
 /// The form, wired to `setup`'s transport and host.
+///
+/// One `<form>` element: its content is written once from [`markup::form`]
+/// and kept up to date by [`render::start`]; its inputs and buttons are heard
+/// through the events that bubble up to it.
 pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     let Setup {
         ids,
@@ -228,7 +241,6 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
         timeout_ms,
     } = setup;
     let state = State::new();
-    let form_ref = NodeRef::<leptos::html::Form>::new();
 
     // Not `Send`: kept out of the reactive graph, used only by the submit handler.
     let sender = Rc::new(Sender {
@@ -240,153 +252,160 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(form) = form_ref.get_untracked() {
+        if let Some(form) = ev.current_target() {
             sender.submit(state, form.unchecked_into());
         }
     };
 
-    let kind = state.kind;
-    let busy = move || state.in_flight.get();
     // The release may happen outside the form (or the widget), so it is heard
     // on the window, for as long as the form is mounted.
     let release = window_event_listener(leptos::ev::pointerup, move |_| state.pointer_released());
     on_cleanup(move || release.remove());
+    // The browser's zone once the form is up (see known_browser_zone).
+    set_timeout(
+        move || {
+            state.own_zone.try_set(timezone_picker::known_browser_zone());
+        },
+        std::time::Duration::ZERO,
+    );
 
-    view! {
-        <form class="scf-form" novalidate=true node_ref=form_ref on:submit=on_submit
-            on:pointerdown=move |_| state.pointer_down.set_value(true)
-            aria-busy=move || busy().then_some("true")>
-            <fieldset class="scf-group">
-                <legend>"Which contact"</legend>
-                <div class="scf-row scf-row--identifier">
-                    <div class="scf-field scf-field--kind">
-                        <label for=ids.of("identifierKind")>"Find by"</label>
-                        <select id=ids.of("identifierKind") name="identifierKind"
-                            on:change=move |ev| {
-                                if let Some(new) = IdentifierKind::from_name(&event_target_value(&ev)) {
-                                    kind.set(new);
-                                    state.edited(&["id", "waId", "smsPhoneNumber"]);
-                                }
-                            }
-                            prop:value=move || kind.get().as_str()>
-                            // `prop:value` above selects the option: no
-                            // reactive `selected` per option.
-                            {IdentifierKind::ALL.map(|option| view! {
-                                <option value=option.as_str()>{option.label()}</option>
-                            })}
-                        </select>
-                    </div>
-                    <div class="scf-field scf-field--grow">
-                        {labelled_input(state, Input {
-                            id: ids.of("identifier"),
-                            name: "identifier",
-                            label: Signal::derive(move || kind.get().label()),
-                            label_detail: None,
-                            input_type: "text",
-                            autocomplete: "off",
-                            spellcheck: Some("false"),
-                            list: None,
-                            hints: Some(Hints {
-                                inputmode: Signal::derive(move || match kind.get() {
-                                    IdentifierKind::Id | IdentifierKind::WaId => "numeric",
-                                    IdentifierKind::SmsPhoneNumber => "tel",
-                                }),
-                                placeholder: Signal::derive(move || kind.get().example()),
-                            }),
-                            required: true,
-                            value: state.identifier,
-                            error: Signal::derive(move || state.shown.with(|shown| shown.identifier.clone())),
-                            touch_key: "identifier".to_owned(),
-                            edits: Edits::Identifier,
-                        })}
-                    </div>
-                </div>
-            </fieldset>
-
-            <fieldset class="scf-group">
-                <legend>"What to change"</legend>
-                <p class="scf-hint">"Leave a field empty to keep its current value."</p>
-                <div class="scf-grid">
-                    {TEXT_FIELDS.into_iter().enumerate().map(|(index, field)| {
-                        text_field(state, ids.clone(), index, field)
-                    }).collect_view()}
-                </div>
-                <MetadataRows state=state ids=ids.clone() />
-            </fieldset>
-
-            <Unplaced state=state />
-
-            <div class="scf-actions">
-                <button type="submit" class="scf-submit" disabled=busy>
-                    <span class="scf-spinner" aria-hidden="true" hidden=move || !busy()></span>
-                    "Update contact"
-                </button>
-                <p role="status" class="scf-status" id=ids.of("status")>{state.status}</p>
-            </div>
-            <p role="alert" class="scf-alert" id=ids.of("alert")>{state.alert}</p>
-
-            <details class="scf-preview" open=true>
-                <summary>"Request preview"</summary>
-                <pre id=ids.of("preview") aria-label="Request preview"><code>
-                    {move || state.checked.with(Checked::body)}
-                </code></pre>
-            </details>
-        </form>
-    }
+    let markup = markup::form(&ids);
+    let ids_for_render = ids.clone();
+    leptos::html::form()
+        .class("scf-form")
+        .attr("novalidate", "")
+        .inner_html(markup)
+        // After the markup: renders the state into it at once, then on change.
+        .directive(
+            move |form: Element| render::start(form, state, ids_for_render.clone()),
+            (),
+        )
+        .on(leptos::ev::submit, on_submit)
+        .on(leptos::ev::pointerdown, move |_| state.pointer_down.set_value(true))
+        .on(leptos::ev::input, move |ev| state.typed(&ev))
+        .on(leptos::ev::change, move |ev| state.chose_kind(&ev))
+        // `focusout` for people (blur does not bubble), `blur` for a script
+        // that dispatches a bubbling one; touching twice is harmless.
+        .on(leptos::ev::focusout, move |ev| state.left(&ev))
+        .on(leptos::ev::blur, move |ev| state.left(&ev))
+        .on(leptos::ev::focusin, move |ev| {
+            if let Some(input) = target_input(&ev)
+                && input.name() == Field::DefaultTimeZone.as_str()
+                && let Some(field) = input.parent_element()
+            {
+                timezone_picker::offer_zones(&field);
+            }
+        })
+        .on(leptos::ev::click, move |ev| state.clicked(&ev, &ids))
 }
 
-/// One labelled input for a field of [`TEXT_FIELDS`].
-fn text_field(state: State, ids: Ids, index: usize, field: Field) -> impl IntoView {
-    let value = state.texts[index];
-    let name = field.as_str();
-    let error = Signal::derive(move || state.shown.with(|shown| shown.texts[index].clone()));
-    let (input_type, autocomplete) = match field {
-        Field::Email => ("email", "email"),
-        Field::PhoneNumber => ("tel", "tel"),
-        Field::FirstName => ("text", "given-name"),
-        Field::LastName => ("text", "family-name"),
-        Field::FullName => ("text", "name"),
-        _ => ("text", "off"),
-    };
-    let zone = field == Field::DefaultTimeZone;
-    let input = Input {
-        id: ids.of(name),
-        name,
-        label: Signal::from(field.label()),
-        label_detail: None,
-        input_type,
-        autocomplete,
-        spellcheck: Some("false"),
-        list: zone.then(|| ids.of("zones")),
-        hints: None,
-        required: false,
-        value,
-        error,
-        touch_key: name.to_owned(),
-        edits: Edits::Field(name),
-    };
-    view! {
-        <div class="scf-field" class:scf-field--wide=zone
-            on:focusin=move |ev| {
-                if let (true, Some(field)) = (zone, ev.current_target()) {
-                    offer_zones(field.unchecked_ref());
+/// The input an event happened on, if it was an input.
+fn target_input(ev: &web_sys::Event) -> Option<HtmlInputElement> {
+    ev.target()?.dyn_into::<HtmlInputElement>().ok()
+}
+
+/// The handlers of the form's events, by what they change.
+impl State {
+    /// An input's `input` event: its signal takes the value, and the proxy's
+    /// problems with what it edits go stale.
+    fn typed(self, ev: &web_sys::Event) {
+        let Some(input) = target_input(ev) else { return };
+        let (name, value) = (input.name(), input.value());
+        if name == "identifier" {
+            self.edited(&IDENTIFIER_NAMES);
+            self.identifier.set(value);
+        } else if let Some(row) = self.row_of(&input) {
+            // Before the write: the edit names the key the row had.
+            let [key, group] = row.edited_names();
+            self.edited(&[&key, &group]);
+            let signal = if name == "metadataKey" { row.key } else { row.value };
+            signal.set(value);
+        } else if let Some(index) = TEXT_FIELDS.iter().position(|field| field.as_str() == name) {
+            self.edited(&[&name]);
+            self.texts[index].set(value);
+        }
+    }
+
+    /// The identifier kind's `change` event.
+    fn chose_kind(self, ev: &web_sys::Event) {
+        let kind = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .and_then(|select| IdentifierKind::from_name(&select.value()));
+        if let Some(kind) = kind {
+            self.kind.set(kind);
+            self.edited(&IDENTIFIER_NAMES);
+        }
+    }
+
+    /// An input was left: its client-side problem may show.
+    fn left(self, ev: &web_sys::Event) {
+        let Some(input) = target_input(ev) else { return };
+        match self.row_of(&input) {
+            Some(row) => self.touch(&row.touch_key()),
+            None => self.touch(&input.name()),
+        }
+    }
+
+    /// A click on one of the form's own buttons (`data-action`).
+    fn clicked(self, ev: &web_sys::Event, ids: &Ids) {
+        let Some(button) = ev
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|target| target.closest("[data-action]").ok().flatten())
+        else {
+            return;
+        };
+        let form = button.closest("form").ok().flatten();
+        match button.get_attribute("data-action").as_deref() {
+            Some("add-row") => {
+                let id = self.next_row.get_value();
+                self.next_row.set_value(id + 1);
+                self.rows.update(|rows| rows.push(Row::new(id)));
+                // The new inputs exist after the next render.
+                let key_id = ids.row_key(id);
+                request_animation_frame(move || focus_in(form.as_ref(), &key_id));
+            }
+            Some("remove-row") => {
+                let id = button.get_attribute("data-row").and_then(|id| id.parse::<u32>().ok());
+                let row = self.rows.with_untracked(|rows| rows.iter().find(|row| Some(row.id) == id).copied());
+                if let Some(row) = row {
+                    let [key, group] = row.edited_names();
+                    self.edited(&[&key, &group]);
+                    self.rows.update(|rows| rows.retain(|other| other.id != row.id));
                 }
-            }>
-            {labelled_input(state, input)}
-            {zone.then(|| view! { <TimeZoneExtras ids=ids.clone() state=state value=value error=error /> })}
-        </div>
+                // Focus would fall to the page; keep it in the group.
+                focus_in(form.as_ref(), &ids.of("addRow"));
+            }
+            Some("pick") => {
+                // A pick is an edit like typing: it clears the proxy's error on the field.
+                if let Some(zone) = button.get_attribute("data-zone") {
+                    let index = TEXT_FIELDS.len() - 1;
+                    self.texts[index].set(zone);
+                    self.edited(&[TEXT_FIELDS[index].as_str()]);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The metadata row an input belongs to (its `data-row`).
+    fn row_of(self, input: &HtmlInputElement) -> Option<Row> {
+        let id = input.get_attribute("data-row")?.parse::<u32>().ok()?;
+        self.rows
+            .with_untracked(|rows| rows.iter().find(|row| row.id == id).copied())
     }
 }
 
-/// Problems the form has no input for (a field a newer proxy knows, a key
-/// removed since): listed so that nothing the proxy said is lost.
-#[component]
-fn Unplaced(state: State) -> impl IntoView {
-    // One text, a line per problem (the style keeps the line breaks): a
-    // list of elements would bring its own diffing code into the wasm.
-    move || {
-        let lines = state.shown.with(|shown| shown.unplaced.join("\n"));
-        (!lines.is_empty()).then(|| view! { <p class="scf-unplaced">{lines}</p> })
+/// The names under which the proxy reports a problem with the identifier.
+const IDENTIFIER_NAMES: [&str; 3] = ["id", "waId", "smsPhoneNumber"];
+
+/// Focuses the element with `id` inside `form` (ids are unique per widget,
+/// and the form may live in a shadow root the document cannot search).
+fn focus_in(form: Option<&Element>, id: &str) {
+    let found = form.and_then(|form| form.query_selector(&format!("#{id}")).ok().flatten());
+    if let Some(element) = found.and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
+        let _ = element.focus();
     }
 }
 

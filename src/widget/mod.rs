@@ -22,9 +22,10 @@ mod draft;
 pub mod element;
 pub mod events;
 mod form;
-mod input;
+mod markup;
 mod metadata;
 pub mod outcome;
+mod render;
 mod timezone_picker;
 pub mod transport;
 
