@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use serde_json::json;
 use setter_contacts::contract::wire::ErrorCode;
-use setter_contacts::contract::{ContactUpdate, Rejection, parse, parse_contact_id};
+use setter_contacts::contract::{ContactUpdate, Rejection, parse, parse_contact_id, to_pretty_json};
 
 fn parse_value(value: serde_json::Value) -> Result<ContactUpdate, Rejection> {
     parse(value.to_string().as_bytes()).map(|valid| valid.update().clone())
@@ -359,6 +359,28 @@ proptest! {
             prop_assert_eq!(&again, &valid);
             prop_assert_eq!(again.update().validate(), Ok(valid));
         }
+    }
+
+    #[test]
+    fn the_hand_written_json_is_serde_jsons(
+        id in any::<Option<u64>>(),
+        texts in prop::collection::vec(prop::option::of(arb_text()), 8),
+        metadata in prop::option::of(prop::collection::btree_map(arb_text(), arb_text(), 0..4)),
+    ) {
+        let text = |index: usize| texts[index].clone();
+        let update = ContactUpdate {
+            id,
+            wa_id: text(0),
+            sms_phone_number: text(1),
+            first_name: text(2),
+            last_name: text(3),
+            full_name: text(4),
+            phone_number: text(5),
+            email: text(6),
+            default_time_zone: text(7),
+            metadata,
+        };
+        prop_assert_eq!(to_pretty_json(&update), serde_json::to_string_pretty(&update).unwrap());
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! [`Rejection`] that lists every problem at once.
 
 mod fields;
+mod json;
 mod parse;
 mod rules;
 pub mod timezone;
@@ -25,6 +26,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use fields::Field;
+pub use json::to_pretty_json;
 pub use parse::parse;
 pub use rules::{MAX_CONTACT_ID, parse_contact_id};
 

@@ -189,9 +189,7 @@ impl Checked {
     /// what will be sent), else what has been typed so far.
     pub fn body(&self) -> String {
         let update = self.sendable().map_or(&self.update, ValidUpdate::update);
-        // Cannot fail for a struct of strings, numbers and a string map; no
-        // `expect`, whose message formatting would cost wasm size.
-        serde_json::to_string_pretty(update).unwrap_or_default()
+        crate::contract::to_pretty_json(update)
     }
 
     /// Where each problem lands in the form.

@@ -65,8 +65,6 @@ pub(super) struct State {
     pointer_down: StoredValue<bool>,
     left_while_pressed: StoredValue<Vec<String>>,
     pub checked: Memo<Checked>,
-    /// The problems on screen right now.
-    pub shown: Memo<Problems>,
 }
 
 impl State {
@@ -78,25 +76,20 @@ impl State {
         let touched = RwSignal::new(Vec::new());
         let submitted = RwSignal::new(false);
         let server_errors = RwSignal::new(FieldErrors::new());
-        let checked = Memo::new(move |_| {
-            Draft {
-                kind: kind.get(),
-                identifier: identifier.get(),
-                texts: texts.map(|text| text.get()),
-                rows: rows.with(|rows| rows.iter().map(Row::get).collect()),
-            }
-            .check()
-        });
-        let shown = Memo::new(move |_| {
-            checked.with(|checked| {
-                let client = checked.problems();
-                let server =
-                    server_errors.with(|errors| Problems::place(errors, &checked.draft.rows));
-                let row_keys: Vec<String> =
-                    rows.with(|rows| rows.iter().map(Row::touch_key).collect());
-                touched.with(|touched| visible(client, server, submitted.get(), touched, &row_keys))
-            })
-        });
+        // Always "changed": every input that feeds it changes the draft, and
+        // comparing two `Checked` would cost more wasm than it saves work.
+        let checked = Memo::new_with_compare(
+            move |_| {
+                Draft {
+                    kind: kind.get(),
+                    identifier: identifier.get(),
+                    texts: texts.map(|text| text.get()),
+                    rows: rows.with(|rows| rows.iter().map(Row::get).collect()),
+                }
+                .check()
+            },
+            |_, _| true,
+        );
         State {
             kind,
             identifier,
@@ -113,8 +106,22 @@ impl State {
             pointer_down: StoredValue::new(false),
             left_while_pressed: StoredValue::new(Vec::new()),
             checked,
-            shown,
         }
+    }
+
+    /// The problems on screen right now (tracked: the render effect calls it).
+    pub fn shown(self) -> Problems {
+        self.checked.with(|checked| {
+            let client = checked.problems();
+            let server = self
+                .server_errors
+                .with(|errors| Problems::place(errors, &checked.draft.rows));
+            let row_keys: Vec<String> = self
+                .rows
+                .with(|rows| rows.iter().map(Row::touch_key).collect());
+            self.touched
+                .with(|touched| visible(client, server, self.submitted.get(), touched, &row_keys))
+        })
     }
 
     /// Marks an input as left, so its client-side problem shows. While a
@@ -264,7 +271,9 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     // The browser's zone once the form is up (see known_browser_zone).
     set_timeout(
         move || {
-            state.own_zone.try_set(timezone_picker::known_browser_zone());
+            state
+                .own_zone
+                .try_set(timezone_picker::known_browser_zone());
         },
         std::time::Duration::ZERO,
     );
@@ -281,7 +290,9 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
             (),
         )
         .on(leptos::ev::submit, on_submit)
-        .on(leptos::ev::pointerdown, move |_| state.pointer_down.set_value(true))
+        .on(leptos::ev::pointerdown, move |_| {
+            state.pointer_down.set_value(true)
+        })
         .on(leptos::ev::input, move |ev| state.typed(&ev))
         .on(leptos::ev::change, move |ev| state.chose_kind(&ev))
         // `focusout` for people (blur does not bubble), `blur` for a script
@@ -309,7 +320,9 @@ impl State {
     /// An input's `input` event: its signal takes the value, and the proxy's
     /// problems with what it edits go stale.
     fn typed(self, ev: &web_sys::Event) {
-        let Some(input) = target_input(ev) else { return };
+        let Some(input) = target_input(ev) else {
+            return;
+        };
         let (name, value) = (input.name(), input.value());
         if name == "identifier" {
             self.edited(&IDENTIFIER_NAMES);
@@ -318,7 +331,11 @@ impl State {
             // Before the write: the edit names the key the row had.
             let [key, group] = row.edited_names();
             self.edited(&[&key, &group]);
-            let signal = if name == "metadataKey" { row.key } else { row.value };
+            let signal = if name == "metadataKey" {
+                row.key
+            } else {
+                row.value
+            };
             signal.set(value);
         } else if let Some(index) = TEXT_FIELDS.iter().position(|field| field.as_str() == name) {
             self.edited(&[&name]);
@@ -340,7 +357,9 @@ impl State {
 
     /// An input was left: its client-side problem may show.
     fn left(self, ev: &web_sys::Event) {
-        let Some(input) = target_input(ev) else { return };
+        let Some(input) = target_input(ev) else {
+            return;
+        };
         match self.row_of(&input) {
             Some(row) => self.touch(&row.touch_key()),
             None => self.touch(&input.name()),
@@ -367,12 +386,17 @@ impl State {
                 request_animation_frame(move || focus_in(form.as_ref(), &key_id));
             }
             Some("remove-row") => {
-                let id = button.get_attribute("data-row").and_then(|id| id.parse::<u32>().ok());
-                let row = self.rows.with_untracked(|rows| rows.iter().find(|row| Some(row.id) == id).copied());
+                let id = button
+                    .get_attribute("data-row")
+                    .and_then(|id| id.parse::<u32>().ok());
+                let row = self
+                    .rows
+                    .with_untracked(|rows| rows.iter().find(|row| Some(row.id) == id).copied());
                 if let Some(row) = row {
                     let [key, group] = row.edited_names();
                     self.edited(&[&key, &group]);
-                    self.rows.update(|rows| rows.retain(|other| other.id != row.id));
+                    self.rows
+                        .update(|rows| rows.retain(|other| other.id != row.id));
                 }
                 // Focus would fall to the page; keep it in the group.
                 focus_in(form.as_ref(), &ids.of("addRow"));

@@ -123,7 +123,11 @@ pub(super) fn form(ids: &Ids) -> String {
             Field::FullName => ("text", "name"),
             _ => ("text", "off"),
         };
-        out.push_str(if zone { "<div class=\"scf-field scf-field--wide\">" } else { "<div class=\"scf-field\">" });
+        out.push_str(if zone {
+            "<div class=\"scf-field scf-field--wide\">"
+        } else {
+            "<div class=\"scf-field\">"
+        });
         input(
             &mut out,
             &InputSpec {
@@ -162,7 +166,9 @@ pub(super) fn form(ids: &Ids) -> String {
     out.push_str(&ids.of("status"));
     out.push_str("\"></p></div><p role=\"alert\" class=\"scf-alert\" id=\"");
     out.push_str(&ids.of("alert"));
-    out.push_str("\"></p><details class=\"scf-preview\" open><summary>Request preview</summary><pre id=\"");
+    out.push_str(
+        "\"></p><details class=\"scf-preview\" open><summary>Request preview</summary><pre id=\"",
+    );
     out.push_str(&ids.of("preview"));
     out.push_str("\" aria-label=\"Request preview\"><code></code></pre></details>");
     out
@@ -197,7 +203,9 @@ pub(super) fn rows(ids: &Ids, row_ids: &[u32]) -> String {
             );
             out.push_str("</div>");
         }
-        out.push_str("<button type=\"button\" class=\"scf-remove\" data-action=\"remove-row\" data-row=\"");
+        out.push_str(
+            "<button type=\"button\" class=\"scf-remove\" data-action=\"remove-row\" data-row=\"",
+        );
         out.push_str(&row.to_string());
         out.push_str(&format!(
             "\" aria-label=\"Remove metadata row {}\">Remove</button></div>",
@@ -211,7 +219,9 @@ pub(super) fn rows(ids: &Ids, row_ids: &[u32]) -> String {
 pub(super) fn chips(offers: &[(String, String)]) -> String {
     let mut out = String::new();
     for (label, zone) in offers {
-        out.push_str("<button type=\"button\" class=\"scf-chip\" data-action=\"pick\" data-zone=\"");
+        out.push_str(
+            "<button type=\"button\" class=\"scf-chip\" data-action=\"pick\" data-zone=\"",
+        );
         escape_into(&mut out, zone);
         out.push_str("\">");
         escape_into(&mut out, label);

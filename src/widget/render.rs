@@ -75,7 +75,8 @@ fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Writ
         let _ = input.set_attribute("placeholder", kind.example());
     }
 
-    state.shown.with(|shown| {
+    let shown = state.shown();
+    {
         show_problem(form, &identifier_id, shown.identifier.as_deref());
         for (field, problem) in TEXT_FIELDS.iter().zip(&shown.texts) {
             show_problem(form, &ids.of(field.as_str()), problem.as_deref());
@@ -87,17 +88,31 @@ fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Writ
         // A problem with the metadata as a whole describes the group.
         let add_id = ids.of("addRow");
         if let Ok(Some(group)) = form.query_selector(".scf-metadata") {
-            toggle(&group, "aria-describedby", shown.metadata.is_some().then(|| format!("{add_id}-error")).as_deref());
+            toggle(
+                &group,
+                "aria-describedby",
+                shown
+                    .metadata
+                    .is_some()
+                    .then(|| format!("{add_id}-error"))
+                    .as_deref(),
+            );
         }
-        show_text(find(&format!("{add_id}-error")), shown.metadata.as_deref().unwrap_or(""));
-        show_text(form.query_selector(".scf-unplaced").ok().flatten(), &shown.unplaced.join("\n"));
-    });
+        show_text(
+            find(&format!("{add_id}-error")),
+            shown.metadata.as_deref().unwrap_or(""),
+        );
+        show_text(
+            form.query_selector(".scf-unplaced").ok().flatten(),
+            &shown.unplaced.join("\n"),
+        );
+    }
 
     // The chips beside the time zone input.
     let zone = TEXT_FIELDS.len() - 1;
     let offers = timezone_picker::offers(
         &state.texts[zone].get(),
-        state.shown.with(|shown| shown.texts[zone].is_some()),
+        shown.texts[zone].is_some(),
         &state.own_zone.get(),
     );
     let chips = markup::chips(&offers);
@@ -135,9 +150,16 @@ fn show_problem(form: &Element, id: &str, problem: Option<&str>) {
     let error_id = format!("{id}-error");
     if let Ok(Some(input)) = form.query_selector(&format!("#{id}")) {
         toggle(&input, "aria-invalid", problem.map(|_| "true"));
-        toggle(&input, "aria-describedby", problem.map(|_| error_id.as_str()));
+        toggle(
+            &input,
+            "aria-describedby",
+            problem.map(|_| error_id.as_str()),
+        );
     }
-    show_text(form.query_selector(&format!("#{error_id}")).ok().flatten(), problem.unwrap_or(""));
+    show_text(
+        form.query_selector(&format!("#{error_id}")).ok().flatten(),
+        problem.unwrap_or(""),
+    );
 }
 
 /// Puts `text` in `element`, hidden while there is none.

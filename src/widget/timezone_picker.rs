@@ -16,7 +16,10 @@ pub(super) fn offers(typed: &str, has_problem: bool, own_zone: &str) -> Vec<(Str
         offers.push((format!("Use {name}"), name.to_owned()));
     }
     if typed.is_empty() && !own_zone.is_empty() {
-        offers.push((format!("Use my time zone ({own_zone})"), own_zone.to_owned()));
+        offers.push((
+            format!("Use my time zone ({own_zone})"),
+            own_zone.to_owned(),
+        ));
     }
     offers
 }
@@ -36,12 +39,14 @@ pub(super) fn known_browser_zone() -> String {
 /// 598 options cost some 18 ms to build, which every page would pay before
 /// the form is usable, for a list only this input shows.
 pub(super) fn offer_zones(field: &web_sys::Element) {
-    let Ok(Some(list)) = field.query_selector("datalist") else { return };
+    let Ok(Some(list)) = field.query_selector("datalist") else {
+        return;
+    };
     if list.child_element_count() > 0 {
         return;
     }
-    let own_zone = browser_time_zone()
-        .and_then(|zone| timezone::names().find(|name| *name == zone));
+    let own_zone =
+        browser_time_zone().and_then(|zone| timezone::names().find(|name| *name == zone));
     // One string and one parse instead of 598 elements built one by one. The
     // names come from the contract's table (own_zone is one of them), whose
     // characters are letters, digits and `/_+-`: nothing to escape.
