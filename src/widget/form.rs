@@ -17,6 +17,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::{AbortController, Element, HtmlElement, HtmlInputElement};
 
 use super::draft::{Checked, Draft, IdentifierKind, Problems, RowProblems, Spot, TEXT_FIELDS};
@@ -257,13 +258,6 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
         transport,
         timeout_ms,
     });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(form) = ev.current_target() {
-            sender.submit(state, form.unchecked_into());
-        }
-    };
-
     // The release may happen outside the form (or the widget), so it is heard
     // on the window, for as long as the form is mounted.
     let release = window_event_listener(leptos::ev::pointerup, move |_| state.pointer_released());
@@ -279,35 +273,61 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     );
 
     let markup = markup::form(&ids);
-    let ids_for_render = ids.clone();
     leptos::html::form()
         .class("scf-form")
         .attr("novalidate", "")
         .inner_html(markup)
-        // After the markup: renders the state into it at once, then on change.
+        // After the markup: renders the state into it at once, then on
+        // change, and starts hearing its events.
         .directive(
-            move |form: Element| render::start(form, state, ids_for_render.clone()),
+            move |form: Element| {
+                render::start(form.clone(), state, ids.clone());
+                listen(&form, state, ids.clone(), Rc::clone(&sender));
+            },
             (),
         )
-        .on(leptos::ev::submit, on_submit)
-        .on(leptos::ev::pointerdown, move |_| {
-            state.pointer_down.set_value(true)
-        })
-        .on(leptos::ev::input, move |ev| state.typed(&ev))
-        .on(leptos::ev::change, move |ev| state.chose_kind(&ev))
-        // `focusout` for people (blur does not bubble), `blur` for a script
-        // that dispatches a bubbling one; touching twice is harmless.
-        .on(leptos::ev::focusout, move |ev| state.left(&ev))
-        .on(leptos::ev::blur, move |ev| state.left(&ev))
-        .on(leptos::ev::focusin, move |ev| {
-            if let Some(input) = target_input(&ev)
-                && input.name() == Field::DefaultTimeZone.as_str()
-                && let Some(field) = input.parent_element()
-            {
-                timezone_picker::offer_zones(&field);
+}
+
+/// The events the form hears, all from its own inputs and buttons.
+/// `focusout` is for people (blur does not bubble), `blur` for a script that
+/// dispatches a bubbling one; touching an input twice is harmless.
+const EVENTS: [&str; 8] = [
+    "input", "change", "focusin", "focusout", "blur", "click", "pointerdown", "submit",
+];
+
+/// Hears [`EVENTS`] on `form` with one listener, for as long as the form's
+/// owner lives. One listener, not one per event: each of those would be
+/// code of its own in the wasm.
+fn listen(form: &Element, state: State, ids: Ids, sender: Rc<Sender>) {
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        match ev.type_().as_str() {
+            "input" => state.typed(&ev),
+            "change" => state.chose_kind(&ev),
+            "focusin" => {
+                if let Some(input) = target_input(&ev)
+                    && input.name() == Field::DefaultTimeZone.as_str()
+                    && let Some(field) = input.parent_element()
+                {
+                    timezone_picker::offer_zones(&field);
+                }
             }
-        })
-        .on(leptos::ev::click, move |ev| state.clicked(&ev, &ids))
+            "focusout" | "blur" => state.left(&ev),
+            "click" => state.clicked(&ev, &ids),
+            "pointerdown" => state.pointer_down.set_value(true),
+            "submit" => {
+                ev.prevent_default();
+                if let Some(form) = ev.current_target() {
+                    sender.submit(state, form.unchecked_into());
+                }
+            }
+            _ => {}
+        }
+    });
+    for name in EVENTS {
+        let _ = form.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    }
+    // Freed with the form's owner (it is no `Send` value for `on_cleanup`).
+    StoredValue::new_local(listener);
 }
 
 /// The input an event happened on, if it was an input.
