@@ -179,8 +179,15 @@ impl State {
             .server_errors
             .with_untracked(|errors| errors.keys().any(is_edited))
         {
-            self.server_errors
-                .update(|errors| errors.retain(|name, _| !is_edited(name)));
+            // A new map rather than `retain`: removing from a `BTreeMap` brings
+            // its rebalancing code into the wasm, and this is its only use.
+            self.server_errors.update(|errors| {
+                *errors = errors
+                    .iter()
+                    .filter(|(name, _)| !is_edited(name))
+                    .map(|(name, sentence)| (name.clone(), sentence.clone()))
+                    .collect();
+            });
         }
     }
 }
@@ -470,28 +477,35 @@ impl Sender {
             return; // One update at a time: Enter pressed twice sends once.
         }
         state.submitted.set(true);
-        let checked = state.checked.get_untracked();
-        let kind = checked.draft.kind;
-        let Some(valid) = checked.sendable().cloned() else {
-            let problems = checked.problems();
-            let sentence = match (problems.first_spot(), problems.form) {
-                (None, Some(form_problem)) => {
-                    // Nothing to update: the first field to fill in is the first text input.
-                    self.focus(&form, &self.ids.of(TEXT_FIELDS[0].as_str()));
-                    form_problem
-                }
-                (spot, _) => {
-                    if let Some(spot) = spot {
-                        self.focus(&form, &self.spot_id(state, spot));
-                    }
-                    "Nothing was sent — fix the marked fields and submit again".to_owned()
-                }
+        // Read in place: cloning a whole `Checked` would cost wasm for nothing.
+        let (kind, verdict) = state.checked.with_untracked(|checked| {
+            let verdict = match checked.sendable() {
+                Some(valid) => Ok((valid.clone(), checked.body())),
+                None => Err(checked.problems()),
             };
-            state.announce("", &sentence);
-            return;
+            (checked.draft.kind, verdict)
+        });
+        let (valid, body) = match verdict {
+            Ok(sendable) => sendable,
+            Err(problems) => {
+                let sentence = match (problems.first_spot(), problems.form) {
+                    (None, Some(form_problem)) => {
+                        // Nothing to update: the first field to fill in is the first text input.
+                        self.focus(&form, &self.ids.of(TEXT_FIELDS[0].as_str()));
+                        form_problem
+                    }
+                    (spot, _) => {
+                        if let Some(spot) = spot {
+                            self.focus(&form, &self.spot_id(state, spot));
+                        }
+                        "Nothing was sent — fix the marked fields and submit again".to_owned()
+                    }
+                };
+                state.announce("", &sentence);
+                return;
+            }
         };
 
-        let body = checked.body();
         let controller = AbortController::new().ok();
         let request = Request {
             endpoint: self.endpoint.resolve(),
