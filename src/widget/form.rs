@@ -12,6 +12,7 @@
 //! keeps in step with the signals; the handlers below hear its inputs and
 //! buttons through the events that bubble up to the form.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -244,10 +245,11 @@ fn visible(
 
 /// The form, wired to `setup`'s transport and host.
 ///
-/// One `<form>` element: its content is written once from [`markup::form`]
-/// and kept up to date by [`render::start`]; its inputs and buttons are heard
-/// through the events that bubble up to it.
-pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
+/// One `<form>` element, whose content is written once from [`markup::form`].
+/// Once it is in the DOM, [`Parts::wire`] keeps it up to date and hears its
+/// inputs and buttons through the events that bubble up to it; the parts are
+/// left in `parts` for that.
+pub(crate) fn contact_form(setup: Setup, parts: &Cell<Option<Parts>>) -> impl IntoView + use<> {
     let Setup {
         ids,
         host,
@@ -265,10 +267,6 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
         transport,
         timeout_ms,
     });
-    // The release may happen outside the form (or the widget), so it is heard
-    // on the window, for as long as the form is mounted.
-    let release = window_event_listener(leptos::ev::pointerup, move |_| state.pointer_released());
-    on_cleanup(move || release.remove());
     // The browser's zone once the form is up (see known_browser_zone).
     set_timeout(
         move || {
@@ -280,32 +278,60 @@ pub(crate) fn contact_form(setup: Setup) -> impl IntoView {
     );
 
     let markup = markup::form(&ids);
+    parts.set(Some(Parts { state, ids, sender }));
     leptos::html::form()
         .class("scf-form")
         .attr("novalidate", "")
         .inner_html(markup)
-        // After the markup: renders the state into it at once, then on
-        // change, and starts hearing its events.
-        .directive(
-            move |form: Element| {
-                render::start(form.clone(), state, ids.clone());
-                listen(&form, state, ids.clone(), Rc::clone(&sender));
-            },
-            (),
-        )
+}
+
+/// What a form needs to be wired once its element is in the DOM.
+pub(crate) struct Parts {
+    state: State,
+    ids: Ids,
+    sender: Rc<Sender>,
+}
+
+/// What keeps a mounted form working; dropped before the form's view, it
+/// stops the rendering and the listening.
+pub(crate) struct Wiring {
+    _render: RenderEffect<render::Written>,
+    _listener: Listener,
+}
+
+impl Parts {
+    /// Renders the state into `form` at once and on every change, and hears
+    /// its events, until the returned [`Wiring`] is dropped. Kept by the
+    /// widget's handle, not the reactive owner: no `Send` wrapper is needed
+    /// for what is not `Send`, and no such wrapper's code in the wasm.
+    pub(crate) fn wire(self, form: Element) -> Wiring {
+        let Parts { state, ids, sender } = self;
+        Wiring {
+            _render: render::start(form.clone(), state, ids.clone()),
+            _listener: listen(form, state, ids, sender),
+        }
+    }
 }
 
 /// The events the form hears, all from its own inputs and buttons.
 /// `focusout` is for people (blur does not bubble), `blur` for a script that
-/// dispatches a bubbling one; touching an input twice is harmless.
+/// dispatches a bubbling one; touching an input twice is harmless. Besides,
+/// the window's `pointerup`: a press that began in the form may end anywhere.
 const EVENTS: [&str; 8] = [
-    "input", "change", "focusin", "focusout", "blur", "click", "pointerdown", "submit",
+    "input",
+    "change",
+    "focusin",
+    "focusout",
+    "blur",
+    "click",
+    "pointerdown",
+    "submit",
 ];
 
-/// Hears [`EVENTS`] on `form` with one listener, for as long as the form's
-/// owner lives. One listener, not one per event: each of those would be
-/// code of its own in the wasm.
-fn listen(form: &Element, state: State, ids: Ids, sender: Rc<Sender>) {
+/// Hears [`EVENTS`] on `form` and `pointerup` on the window with one
+/// listener, until it is dropped. One listener, not one per event: each of
+/// those would be code of its own in the wasm.
+fn listen(form: Element, state: State, ids: Ids, sender: Rc<Sender>) -> Listener {
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
         match ev.type_().as_str() {
             "input" => state.typed(&ev),
@@ -321,6 +347,7 @@ fn listen(form: &Element, state: State, ids: Ids, sender: Rc<Sender>) {
             "focusout" | "blur" => state.left(&ev),
             "click" => state.clicked(&ev, &ids),
             "pointerdown" => state.pointer_down.set_value(true),
+            "pointerup" => state.pointer_released(),
             "submit" => {
                 ev.prevent_default();
                 if let Some(form) = ev.current_target() {
@@ -330,11 +357,40 @@ fn listen(form: &Element, state: State, ids: Ids, sender: Rc<Sender>) {
             _ => {}
         }
     });
-    for name in EVENTS {
-        let _ = form.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    let listener = Listener { form, listener };
+    listener.each_target(|target, name, function| {
+        let _ = target.add_event_listener_with_callback(name, function);
+    });
+    listener
+}
+
+/// The form's listener and the form it listens on.
+struct Listener {
+    form: Element,
+    listener: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Listener {
+    /// Calls `f` with each (target, event name) the listener is for.
+    fn each_target(&self, f: impl Fn(&web_sys::EventTarget, &str, &js_sys::Function)) {
+        let function = self.listener.as_ref().unchecked_ref();
+        for name in EVENTS {
+            f(&self.form, name, function);
+        }
+        if let Some(window) = web_sys::window() {
+            f(&window, "pointerup", function);
+        }
     }
-    // Freed with the form's owner (it is no `Send` value for `on_cleanup`).
-    StoredValue::new_local(listener);
+}
+
+impl Drop for Listener {
+    /// Leaves the form and the window before the closure is freed: an event
+    /// after that (a blur as the form is removed) would call freed code.
+    fn drop(&mut self) {
+        self.each_target(|target, name, function| {
+            let _ = target.remove_event_listener_with_callback(name, function);
+        });
+    }
 }
 
 /// The input an event happened on, if it was an input.

@@ -123,6 +123,8 @@ pub struct WidgetHandle {
 }
 
 struct Mounted {
+    /// The form's rendering and listening; dropped first.
+    wiring: Option<form::Wiring>,
     /// Leptos's handle; dropping it unmounts the view and disposes its signals.
     view: Box<dyn Any>,
     container: HtmlElement,
@@ -132,7 +134,13 @@ struct Mounted {
 impl WidgetHandle {
     /// Removes the form from its element. Calling it again does nothing.
     pub fn unmount(&mut self) {
-        if let Some(Mounted { view, container }) = self.mounted.take() {
+        if let Some(Mounted {
+            wiring,
+            view,
+            container,
+        }) = self.mounted.take()
+        {
+            drop(wiring);
             drop(view);
             container.remove();
         }
@@ -182,9 +190,19 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
         transport: config.transport,
         timeout_ms: config.timeout_ms,
     };
-    let view = leptos::mount::mount_to(container.clone(), move || form::contact_form(setup));
+    let parts = Rc::new(Cell::new(None));
+    let parts_out = Rc::clone(&parts);
+    let view = leptos::mount::mount_to(container.clone(), move || {
+        form::contact_form(setup, &parts_out)
+    });
+    // The form is in the DOM now: render into it and hear it.
+    let wiring = parts
+        .take()
+        .zip(container.first_element_child())
+        .map(|(parts, form)| parts.wire(form));
     Ok(WidgetHandle {
         mounted: Some(Mounted {
+            wiring,
             view: Box::new(view),
             container,
         }),

@@ -27,14 +27,12 @@ pub(super) struct Written {
     chips: String,
 }
 
-/// Starts rendering `state` into `form`: now, and again on every change,
-/// until the form's owner is cleaned up.
-pub(super) fn start(form: Element, state: State, ids: Ids) {
-    let effect = RenderEffect::new(move |written: Option<Written>| {
+/// Renders `state` into `form` now, and again on every change, for as long
+/// as the returned effect is kept.
+pub(super) fn start(form: Element, state: State, ids: Ids) -> RenderEffect<Written> {
+    RenderEffect::new(move |written: Option<Written>| {
         render(&form, state, &ids, written.unwrap_or_default())
-    });
-    // The effect stops when dropped: keep it as long as the form.
-    on_cleanup(move || drop(effect));
+    })
 }
 
 fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Written {
