@@ -464,9 +464,15 @@ impl State {
                 let id = self.next_row.get_value();
                 self.next_row.set_value(id + 1);
                 self.rows.update(|rows| rows.push(Row::new(id)));
-                // The new inputs exist after the next render.
+                // The new inputs exist after the next render, which runs as a
+                // microtask: a timer comes after it. (Not an animation frame:
+                // a page that draws no frames would move focus much later, onto
+                // whatever the operator did next.)
                 let key_id = ids.row_key(id);
-                request_animation_frame(move || focus_in(form.as_ref(), &key_id));
+                set_timeout(
+                    move || focus_in(form.as_ref(), &key_id),
+                    std::time::Duration::ZERO,
+                );
             }
             Some("remove-row") => {
                 let id = button
