@@ -42,6 +42,14 @@ pub use draft::IdentifierKind;
 pub use timezone_picker::browser_time_zone;
 use transport::{FetchTransport, Transport};
 
+/// A free-list allocator of some hundreds of bytes instead of std's dlmalloc
+/// (about 2 KiB of compressed wasm): the form allocates little and briefly.
+// SAFETY: the widget's wasm runs on one thread: it is built without the
+// atomics target feature, so no second thread exists to allocate.
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 /// The tag name of the custom element.
 pub const ELEMENT_NAME: &str = "setter-contact-form";
 /// Where updates go when the host does not say.
