@@ -482,6 +482,24 @@ impl Widget {
 }
 
 #[wasm_bindgen_test]
+async fn the_minified_styles_read_as_the_source_does() {
+    let w = mount(vec![]);
+    let adopted = js_sys::Array::from(&w.root.adopted_style_sheets());
+    let shipped: web_sys::CssStyleSheet = adopted.get(0).unchecked_into();
+    let source = web_sys::CssStyleSheet::new().unwrap();
+    source.replace_sync(include_str!("../src/widget/style.css")).unwrap();
+    let rules = |sheet: &web_sys::CssStyleSheet| -> Vec<String> {
+        let list = sheet.css_rules().unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().css_text())
+            .collect()
+    };
+    let (shipped, source) = (rules(&shipped), rules(&source));
+    assert!(source.len() > 30, "the whole sheet: {} rules", source.len());
+    assert_eq!(shipped, source);
+}
+
+#[wasm_bindgen_test]
 async fn ids_are_unique_across_instances() {
     let a = mount(vec![]);
     let b = mount(vec![]);

@@ -18,6 +18,7 @@
 //! problem is shown ([`draft`]) and how an answer is worded ([`outcome`]). The
 //! one network call sits behind [`transport::Transport`], which tests stub.
 
+mod css;
 mod draft;
 pub mod element;
 pub mod events;
@@ -42,6 +43,9 @@ pub use draft::IdentifierKind;
 pub use timezone_picker::browser_time_zone;
 use transport::{FetchTransport, Transport};
 
+/// The widget's styles, shared by every instance on the page.
+use css::CSS;
+
 /// A free-list allocator of some hundreds of bytes instead of std's dlmalloc
 /// (about 2 KiB of compressed wasm): the form allocates little and briefly.
 // SAFETY: the widget's wasm runs on one thread: it is built without the
@@ -57,8 +61,6 @@ pub const DEFAULT_ENDPOINT: &str = "/api/contacts";
 /// How long a request may take before the form gives up on it.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
-/// The widget's styles, shared by every instance on the page.
-const CSS: &str = include_str!("style.css");
 
 /// Defines the custom element as soon as the module is loaded, so that
 /// elements already in the page upgrade without any script of the host's.
