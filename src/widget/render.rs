@@ -36,75 +36,48 @@ pub(super) fn start(form: Element, state: State, ids: Ids) -> RenderEffect<Writt
 }
 
 fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Written {
-    let find = |id: &str| form.query_selector(&format!("#{id}")).ok().flatten();
-
     // The rows first: problems land on their inputs.
     let rows = state.rows.get();
     let row_ids: Vec<u32> = rows.iter().map(|row| row.id).collect();
     if row_ids != written.rows {
-        if let Ok(Some(container)) = form.query_selector(".scf-rows") {
+        if let Some(container) = select(form, ".scf-rows") {
             container.set_inner_html(&markup::rows(ids, &row_ids));
         }
         written.rows = row_ids;
     }
 
     // Values: typing already put them there; a pick, or rows written anew, did not.
-    let kind = state.kind.get();
-    set_value(find(&ids.of("identifier")), &state.identifier.get());
+    set_value(find(form, &ids.of("identifier")), &state.identifier.get());
     for (field, text) in TEXT_FIELDS.iter().zip(state.texts) {
-        set_value(find(&ids.of(field.as_str())), &text.get());
+        set_value(find(form, &ids.of(field.as_str())), &text.get());
     }
     for row in &rows {
-        set_value(find(&ids.row_key(row.id)), &row.key.get());
-        set_value(find(&ids.row_value(row.id)), &row.value.get());
+        set_value(find(form, &ids.row_key(row.id)), &row.key.get());
+        set_value(find(form, &ids.row_value(row.id)), &row.value.get());
     }
 
-    // The identifier's label and hints follow its kind.
-    let identifier_id = ids.of("identifier");
-    if let Ok(Some(label)) = form.query_selector(&format!("label[for='{identifier_id}']")) {
-        label.set_text_content(Some(kind.label()));
-    }
-    if let Some(input) = find(&identifier_id) {
-        let inputmode = match kind {
-            IdentifierKind::Id | IdentifierKind::WaId => "numeric",
-            IdentifierKind::SmsPhoneNumber => "tel",
-        };
-        let _ = input.set_attribute("inputmode", inputmode);
-        let _ = input.set_attribute("placeholder", kind.example());
-    }
+    identifier_hints(form, ids, state.kind.get());
 
     let shown = state.shown();
-    {
-        show_problem(form, &identifier_id, shown.identifier.as_deref());
-        for (field, problem) in TEXT_FIELDS.iter().zip(&shown.texts) {
-            show_problem(form, &ids.of(field.as_str()), problem.as_deref());
-        }
-        for (row, problems) in rows.iter().zip(&shown.rows) {
-            show_problem(form, &ids.row_key(row.id), problems.key.as_deref());
-            show_problem(form, &ids.row_value(row.id), problems.value.as_deref());
-        }
-        // A problem with the metadata as a whole describes the group.
-        let add_id = ids.of("addRow");
-        if let Ok(Some(group)) = form.query_selector(".scf-metadata") {
-            toggle(
-                &group,
-                "aria-describedby",
-                shown
-                    .metadata
-                    .is_some()
-                    .then(|| format!("{add_id}-error"))
-                    .as_deref(),
-            );
-        }
-        show_text(
-            find(&format!("{add_id}-error")),
-            shown.metadata.as_deref().unwrap_or(""),
-        );
-        show_text(
-            form.query_selector(".scf-unplaced").ok().flatten(),
-            &shown.unplaced.join("\n"),
-        );
+    show_problem(form, &ids.of("identifier"), shown.identifier.as_deref());
+    for (field, problem) in TEXT_FIELDS.iter().zip(&shown.texts) {
+        show_problem(form, &ids.of(field.as_str()), problem.as_deref());
     }
+    for (row, problems) in rows.iter().zip(&shown.rows) {
+        show_problem(form, &ids.row_key(row.id), problems.key.as_deref());
+        show_problem(form, &ids.row_value(row.id), problems.value.as_deref());
+    }
+    // A problem with the metadata as a whole describes the group.
+    let group_error = format!("{}-error", ids.of("addRow"));
+    if let Some(group) = select(form, ".scf-metadata") {
+        let described = shown.metadata.as_ref().map(|_| group_error.as_str());
+        toggle(&group, "aria-describedby", described);
+    }
+    show_text(
+        find(form, &group_error),
+        shown.metadata.as_deref().unwrap_or(""),
+    );
+    show_text(select(form, ".scf-unplaced"), &shown.unplaced.join("\n"));
 
     // The chips beside the time zone input.
     let zone = TEXT_FIELDS.len() - 1;
@@ -115,38 +88,57 @@ fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Writ
     );
     let chips = markup::chips(&offers);
     if chips != written.chips {
-        if let Ok(Some(box_)) = form.query_selector(".scf-suggestions") {
-            box_.set_inner_html(&chips);
+        if let Some(chip_box) = select(form, ".scf-suggestions") {
+            chip_box.set_inner_html(&chips);
         }
         written.chips = chips;
     }
 
     // The live regions, the busy state and the preview.
-    if let Some(status) = find(&ids.of("status")) {
-        status.set_text_content(Some(&state.status.get()));
-    }
-    if let Some(alert) = find(&ids.of("alert")) {
-        alert.set_text_content(Some(&state.alert.get()));
-    }
+    set_text(find(form, &ids.of("status")), &state.status.get());
+    set_text(find(form, &ids.of("alert")), &state.alert.get());
     let busy = state.in_flight.get();
     toggle(form, "aria-busy", busy.then_some("true"));
-    if let Ok(Some(submit)) = form.query_selector("button[type=submit]") {
+    if let Some(submit) = select(form, "button[type=submit]") {
         toggle(&submit, "disabled", busy.then_some(""));
     }
-    if let Ok(Some(spinner)) = form.query_selector(".scf-spinner") {
+    if let Some(spinner) = select(form, ".scf-spinner") {
         toggle(&spinner, "hidden", (!busy).then_some(""));
     }
-    if let Ok(Some(code)) = form.query_selector("pre code") {
-        code.set_text_content(Some(&state.checked.with(Checked::body)));
-    }
+    set_text(select(form, "pre code"), &state.checked.with(Checked::body));
     written
+}
+
+/// The identifier's label, `inputmode` and `placeholder` follow its kind.
+fn identifier_hints(form: &Element, ids: &Ids, kind: IdentifierKind) {
+    let id = ids.of("identifier");
+    set_text(select(form, &format!("label[for='{id}']")), kind.label());
+    if let Some(input) = find(form, &id) {
+        let inputmode = match kind {
+            IdentifierKind::Id | IdentifierKind::WaId => "numeric",
+            IdentifierKind::SmsPhoneNumber => "tel",
+        };
+        let _ = input.set_attribute("inputmode", inputmode);
+        let _ = input.set_attribute("placeholder", kind.example());
+    }
+}
+
+/// The element of `form` with this id (ids are unique per widget, and the
+/// form may live in a shadow root the document cannot search).
+fn find(form: &Element, id: &str) -> Option<Element> {
+    select(form, &format!("#{id}"))
+}
+
+/// The first element of `form` that `selector` matches.
+fn select(form: &Element, selector: &str) -> Option<Element> {
+    form.query_selector(selector).ok().flatten()
 }
 
 /// Shows `problem` on the input with `id` (or takes it away): its error text,
 /// and `aria-invalid` with `aria-describedby` pointing at that text.
 fn show_problem(form: &Element, id: &str, problem: Option<&str>) {
     let error_id = format!("{id}-error");
-    if let Ok(Some(input)) = form.query_selector(&format!("#{id}")) {
+    if let Some(input) = find(form, id) {
         toggle(&input, "aria-invalid", problem.map(|_| "true"));
         toggle(
             &input,
@@ -154,17 +146,24 @@ fn show_problem(form: &Element, id: &str, problem: Option<&str>) {
             problem.map(|_| error_id.as_str()),
         );
     }
-    show_text(
-        form.query_selector(&format!("#{error_id}")).ok().flatten(),
-        problem.unwrap_or(""),
-    );
+    show_text(find(form, &error_id), problem.unwrap_or(""));
 }
 
 /// Puts `text` in `element`, hidden while there is none.
 fn show_text(element: Option<Element>, text: &str) {
     if let Some(element) = element {
-        element.set_text_content(Some(text));
         toggle(&element, "hidden", text.is_empty().then_some(""));
+        set_text(Some(element), text);
+    }
+}
+
+/// Puts `text` in `element` unless it holds it already: rewriting the same
+/// text into a live region could have it read out again.
+fn set_text(element: Option<Element>, text: &str) {
+    if let Some(element) = element
+        && element.text_content().as_deref() != Some(text)
+    {
+        element.set_text_content(Some(text));
     }
 }
 
