@@ -7,12 +7,12 @@
 //! compiled while mounting it). The structure never changes after mount; what
 //! does (values, problems, announcements, the preview, the metadata rows) is
 //! applied by [`super::render`]. Every input of the form, the metadata rows'
-//! included, is written by the one [`input`] function from an [`InputSpec`].
+//! included, is written by the one [`Html::input`] from an [`InputSpec`].
 //!
 //! Nothing typed by the operator is ever written here: values go into the
 //! inputs' `value` property and sentences into `textContent`. What is written
-//! is the widget's own text, numbers, and time zone names from the contract's
-//! table; [`escape_into`] escapes all of it anyway.
+//! is the widget's own text, ids, numbers, and time zone names from the
+//! contract's table; [`Html::text`] escapes all of it anyway.
 
 use super::Ids;
 use super::draft::{IdentifierKind, TEXT_FIELDS};
@@ -29,7 +29,7 @@ pub(super) struct InputSpec<'a> {
     pub label_detail: &'a str,
     pub input_type: &'a str,
     pub autocomplete: &'a str,
-    /// Writes `spellcheck="false"` (ids, names, keys, addresses).
+    /// Writes `spellcheck='false'` (ids, names, keys, addresses).
     pub no_spellcheck: bool,
     /// The id of a `<datalist>` to suggest from; may be empty.
     pub list: &'a str,
@@ -38,66 +38,107 @@ pub(super) struct InputSpec<'a> {
     pub row: Option<u32>,
 }
 
-/// The `<label>`, the `<input>` and its (hidden, empty) error text.
-pub(super) fn input(out: &mut String, spec: &InputSpec) {
-    out.push_str("<label for=\"");
-    escape_into(out, spec.id);
-    out.push_str("\">");
-    escape_into(out, spec.label);
-    if !spec.label_detail.is_empty() {
-        out.push_str("<span class=\"scf-sr\">");
-        escape_into(out, spec.label_detail);
-        out.push_str("</span>");
-    }
-    out.push_str("</label><input id=\"");
-    escape_into(out, spec.id);
-    attribute(out, "name", spec.name);
-    attribute(out, "type", spec.input_type);
-    attribute(out, "autocomplete", spec.autocomplete);
-    if spec.no_spellcheck {
-        attribute(out, "spellcheck", "false");
-    }
-    if !spec.list.is_empty() {
-        attribute(out, "list", spec.list);
-    }
-    if let Some(row) = spec.row {
-        attribute(out, "data-row", &row.to_string());
-    }
-    out.push_str(if spec.required { "\" required>" } else { "\">" });
-    out.push_str("<p class=\"scf-error\" id=\"");
-    escape_into(out, spec.id);
-    out.push_str("-error\" hidden></p>");
+/// HTML being written for one form.
+struct Html<'a> {
+    out: String,
+    /// The form's id prefix, which `§` stands for in templates.
+    prefix: &'a str,
 }
 
-/// Closes the attribute before and opens `name="value`; the caller's next
-/// write closes it.
-fn attribute(out: &mut String, name: &str, value: &str) {
-    out.push_str("\" ");
-    out.push_str(name);
-    out.push_str("=\"");
-    escape_into(out, value);
+impl Html<'_> {
+    /// Appends `template`, HTML of the widget's own with single-quoted
+    /// attributes, each `§` replaced by the form's id prefix.
+    fn raw(&mut self, template: &str) -> &mut Self {
+        let mut parts = template.split('§');
+        if let Some(first) = parts.next() {
+            self.out.push_str(first);
+        }
+        for part in parts {
+            self.out.push_str(self.prefix);
+            self.out.push_str(part);
+        }
+        self
+    }
+
+    /// Appends `text`, escaped to read as text in an element or an attribute.
+    fn text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            match c {
+                '&' => self.out.push_str("&amp;"),
+                '<' => self.out.push_str("&lt;"),
+                '>' => self.out.push_str("&gt;"),
+                '"' => self.out.push_str("&quot;"),
+                '\'' => self.out.push_str("&#39;"),
+                c => self.out.push(c),
+            }
+        }
+        self
+    }
+
+    /// ` name='value'`.
+    fn attribute(&mut self, name: &str, value: &str) -> &mut Self {
+        self.raw(" ").raw(name).raw("='").text(value).raw("'")
+    }
+
+    /// The `<label>`, the `<input>` and its (hidden, empty) error text.
+    fn input(&mut self, spec: &InputSpec) -> &mut Self {
+        self.raw("<label for='")
+            .text(spec.id)
+            .raw("'>")
+            .text(spec.label);
+        if !spec.label_detail.is_empty() {
+            self.raw("<span class='scf-sr'>")
+                .text(spec.label_detail)
+                .raw("</span>");
+        }
+        self.raw("</label><input")
+            .attribute("id", spec.id)
+            .attribute("name", spec.name)
+            .attribute("type", spec.input_type)
+            .attribute("autocomplete", spec.autocomplete);
+        if spec.no_spellcheck {
+            self.attribute("spellcheck", "false");
+        }
+        if !spec.list.is_empty() {
+            self.attribute("list", spec.list);
+        }
+        if let Some(row) = spec.row {
+            self.attribute("data-row", &row.to_string());
+        }
+        if spec.required {
+            self.raw(" required");
+        }
+        self.raw("><p class='scf-error' id='")
+            .text(spec.id)
+            .raw("-error' hidden></p>")
+    }
+}
+
+fn html(ids: &Ids) -> Html<'_> {
+    Html {
+        out: String::with_capacity(4 * 1024),
+        prefix: &ids.prefix,
+    }
 }
 
 /// The whole form but its metadata rows (see [`rows`]).
 pub(super) fn form(ids: &Ids) -> String {
-    let mut out = String::with_capacity(6 * 1024);
-    let kind_id = ids.of("identifierKind");
-    out.push_str("<fieldset class=\"scf-group\"><legend>Which contact</legend><div class=\"scf-row scf-row--identifier\"><div class=\"scf-field scf-field--kind\"><label for=\"");
-    out.push_str(&kind_id);
-    out.push_str("\">Find by</label><select id=\"");
-    out.push_str(&kind_id);
-    out.push_str("\" name=\"identifierKind\">");
+    let mut h = html(ids);
+    h.raw(
+        "<fieldset class='scf-group'><legend>Which contact</legend>\
+         <div class='scf-row scf-row--identifier'><div class='scf-field scf-field--kind'>\
+         <label for='§-identifierKind'>Find by</label>\
+         <select id='§-identifierKind' name='identifierKind'>",
+    );
     for kind in IdentifierKind::ALL {
-        out.push_str("<option value=\"");
-        out.push_str(kind.as_str());
-        out.push_str("\">");
-        escape_into(&mut out, kind.label());
-        out.push_str("</option>");
+        h.raw("<option value='")
+            .raw(kind.as_str())
+            .raw("'>")
+            .text(kind.label())
+            .raw("</option>");
     }
-    out.push_str("</select></div><div class=\"scf-field scf-field--grow\">");
-    input(
-        &mut out,
-        &InputSpec {
+    h.raw("</select></div><div class='scf-field scf-field--grow'>")
+        .input(&InputSpec {
             id: &ids.of("identifier"),
             name: "identifier",
             // The label, `inputmode` and `placeholder` follow the kind (render).
@@ -109,9 +150,13 @@ pub(super) fn form(ids: &Ids) -> String {
             list: "",
             required: true,
             row: None,
-        },
-    );
-    out.push_str("</div></div></fieldset><fieldset class=\"scf-group\"><legend>What to change</legend><p class=\"scf-hint\">Leave a field empty to keep its current value.</p><div class=\"scf-grid\">");
+        })
+        .raw(
+            "</div></div></fieldset>\
+             <fieldset class='scf-group'><legend>What to change</legend>\
+             <p class='scf-hint'>Leave a field empty to keep its current value.</p>\
+             <div class='scf-grid'>",
+        );
     let zones_id = ids.of("zones");
     for field in TEXT_FIELDS {
         let zone = field == Field::DefaultTimeZone;
@@ -123,72 +168,62 @@ pub(super) fn form(ids: &Ids) -> String {
             Field::FullName => ("text", "name"),
             _ => ("text", "off"),
         };
-        out.push_str(if zone {
-            "<div class=\"scf-field scf-field--wide\">"
+        h.raw(if zone {
+            "<div class='scf-field scf-field--wide'>"
         } else {
-            "<div class=\"scf-field\">"
+            "<div class='scf-field'>"
+        })
+        .input(&InputSpec {
+            id: &ids.of(field.as_str()),
+            name: field.as_str(),
+            label: field.label(),
+            label_detail: "",
+            input_type,
+            autocomplete,
+            no_spellcheck: true,
+            list: if zone { &zones_id } else { "" },
+            required: false,
+            row: None,
         });
-        input(
-            &mut out,
-            &InputSpec {
-                id: &ids.of(field.as_str()),
-                name: field.as_str(),
-                label: field.label(),
-                label_detail: "",
-                input_type,
-                autocomplete,
-                no_spellcheck: true,
-                list: if zone { &zones_id } else { "" },
-                required: false,
-                row: None,
-            },
-        );
         if zone {
             // Filled on first focus (timezone_picker::offer_zones); the chips
             // are rendered into the suggestions box.
-            out.push_str("<datalist id=\"");
-            out.push_str(&zones_id);
-            out.push_str("\"></datalist><div class=\"scf-suggestions\"></div>");
+            h.raw("<datalist id='§-zones'></datalist><div class='scf-suggestions'></div>");
         }
-        out.push_str("</div>");
+        h.raw("</div>");
     }
-    let title_id = ids.of("metadataTitle");
-    let add_id = ids.of("addRow");
-    out.push_str("</div><div class=\"scf-metadata\" role=\"group\" aria-labelledby=\"");
-    out.push_str(&title_id);
-    out.push_str("\"><h3 class=\"scf-subtitle\" id=\"");
-    out.push_str(&title_id);
-    out.push_str("\">Metadata</h3><div class=\"scf-rows\"></div><p class=\"scf-error\" id=\"");
-    out.push_str(&add_id);
-    out.push_str("-error\" hidden></p><button type=\"button\" class=\"scf-secondary\" data-action=\"add-row\" id=\"");
-    out.push_str(&add_id);
-    out.push_str("\">Add metadata field</button></div></fieldset><p class=\"scf-unplaced\" hidden></p><div class=\"scf-actions\"><button type=\"submit\" class=\"scf-submit\"><span class=\"scf-spinner\" aria-hidden=\"true\" hidden></span>Update contact</button><p role=\"status\" class=\"scf-status\" id=\"");
-    out.push_str(&ids.of("status"));
-    out.push_str("\"></p></div><p role=\"alert\" class=\"scf-alert\" id=\"");
-    out.push_str(&ids.of("alert"));
-    out.push_str(
-        "\"></p><details class=\"scf-preview\" open><summary>Request preview</summary><pre id=\"",
+    h.raw(
+        "</div>\
+         <div class='scf-metadata' role='group' aria-labelledby='§-metadataTitle'>\
+         <h3 class='scf-subtitle' id='§-metadataTitle'>Metadata</h3>\
+         <div class='scf-rows'></div>\
+         <p class='scf-error' id='§-addRow-error' hidden></p>\
+         <button type='button' class='scf-secondary' data-action='add-row' id='§-addRow'>\
+         Add metadata field</button></div></fieldset>\
+         <p class='scf-unplaced' hidden></p>\
+         <div class='scf-actions'><button type='submit' class='scf-submit'>\
+         <span class='scf-spinner' aria-hidden='true' hidden></span>Update contact</button>\
+         <p role='status' class='scf-status' id='§-status'></p></div>\
+         <p role='alert' class='scf-alert' id='§-alert'></p>\
+         <details class='scf-preview' open><summary>Request preview</summary>\
+         <pre id='§-preview' aria-label='Request preview'><code></code></pre></details>",
     );
-    out.push_str(&ids.of("preview"));
-    out.push_str("\" aria-label=\"Request preview\"><code></code></pre></details>");
-    out
+    h.out
 }
 
 /// The metadata rows, in display order: a key and a value input each and a
 /// remove button, numbered from 1 for screen readers.
 pub(super) fn rows(ids: &Ids, row_ids: &[u32]) -> String {
-    let mut out = String::new();
+    let mut h = html(ids);
     for (index, &row) in row_ids.iter().enumerate() {
         let detail = format!(" (row {})", index + 1);
-        out.push_str("<div class=\"scf-row scf-row--metadata\">");
+        h.raw("<div class='scf-row scf-row--metadata'>");
         for (id, name, label, no_spellcheck) in [
             (ids.row_key(row), "metadataKey", "Key", true),
             (ids.row_value(row), "metadataValue", "Value", false),
         ] {
-            out.push_str("<div class=\"scf-field scf-field--grow\">");
-            input(
-                &mut out,
-                &InputSpec {
+            h.raw("<div class='scf-field scf-field--grow'>")
+                .input(&InputSpec {
                     id: &id,
                     name,
                     label,
@@ -199,47 +234,26 @@ pub(super) fn rows(ids: &Ids, row_ids: &[u32]) -> String {
                     list: "",
                     required: false,
                     row: Some(row),
-                },
-            );
-            out.push_str("</div>");
+                })
+                .raw("</div>");
         }
-        out.push_str(
-            "<button type=\"button\" class=\"scf-remove\" data-action=\"remove-row\" data-row=\"",
-        );
-        out.push_str(&row.to_string());
-        out.push_str(&format!(
-            "\" aria-label=\"Remove metadata row {}\">Remove</button></div>",
-            index + 1
-        ));
+        h.raw("<button type='button' class='scf-remove' data-action='remove-row'")
+            .attribute("data-row", &row.to_string())
+            .attribute("aria-label", &format!("Remove metadata row {}", index + 1))
+            .raw(">Remove</button></div>");
     }
-    out
+    h.out
 }
 
 /// The time zone chips: buttons that put `zone` into the input.
-pub(super) fn chips(offers: &[(String, String)]) -> String {
-    let mut out = String::new();
+pub(super) fn chips(ids: &Ids, offers: &[(String, String)]) -> String {
+    let mut h = html(ids);
     for (label, zone) in offers {
-        out.push_str(
-            "<button type=\"button\" class=\"scf-chip\" data-action=\"pick\" data-zone=\"",
-        );
-        escape_into(&mut out, zone);
-        out.push_str("\">");
-        escape_into(&mut out, label);
-        out.push_str("</button>");
+        h.raw("<button type='button' class='scf-chip' data-action='pick'")
+            .attribute("data-zone", zone)
+            .raw(">")
+            .text(label)
+            .raw("</button>");
     }
-    out
-}
-
-/// Appends `text` with the characters that HTML gives a meaning escaped, so
-/// that it reads as text in an element or a quoted attribute.
-pub(super) fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    h.out
 }

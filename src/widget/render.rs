@@ -86,7 +86,7 @@ fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Writ
         shown.texts[zone].is_some(),
         &state.own_zone.get(),
     );
-    let chips = markup::chips(&offers);
+    let chips = markup::chips(ids, &offers);
     if chips != written.chips {
         if let Some(chip_box) = select(form, ".scf-suggestions") {
             chip_box.set_inner_html(&chips);
