@@ -784,6 +784,34 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
 // --------------------------------------------------------------- outcomes --
 
 #[wasm_bindgen_test]
+async fn typing_does_not_rewrite_the_live_regions() {
+    // A live region whose text is written again, even unchanged, may be read
+    // out again: typing after an announcement must leave both regions alone.
+    let w = mount(vec![]);
+    w.type_into("identifier", "5").await;
+    w.submit().await;
+    assert!(!w.alert().is_empty(), "something was announced");
+    let changes = Rc::new(RefCell::new(0));
+    let counter = Rc::clone(&changes);
+    let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |records: js_sys::Array| {
+        *counter.borrow_mut() += records.length();
+    });
+    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_child_list(true);
+    options.set_character_data(true);
+    options.set_subtree(true);
+    for region in [w.get("[role=status]"), w.get("[role=alert]")] {
+        observer.observe_with_options(&region, &options).unwrap();
+    }
+    w.type_into("firstName", "Ada").await;
+    w.type_into("email", "ada@").await;
+    w.leave("email").await;
+    observer.disconnect();
+    assert_eq!(*changes.borrow(), 0, "the live regions were rewritten");
+}
+
+#[wasm_bindgen_test]
 async fn success_is_announced_and_dispatched() {
     let w = mount(vec![ok()]);
     w.type_into("identifier", "42").await;
