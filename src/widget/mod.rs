@@ -23,10 +23,12 @@ mod draft;
 pub mod element;
 pub mod events;
 mod form;
+mod listen;
 mod markup;
 mod metadata;
 pub mod outcome;
 mod render;
+mod send;
 mod timezone_picker;
 pub mod transport;
 
