@@ -103,7 +103,11 @@ pub async fn serve_per_core(
         // Moved between runtimes as a plain socket: each runtime watches its own.
         match stream.into_std() {
             Ok(stream) => {
-                let _ = workers[turn].send((stream, peer, slot));
+                // A thread stops only when this loop hangs up, or by a bug; then
+                // say so rather than lose its share of connections silently.
+                if workers[turn].send((stream, peer, slot)).is_err() {
+                    tracing::error!(thread = turn, %peer, "a serving thread has stopped; connection dropped");
+                }
                 turn = (turn + 1) % workers.len();
             }
             Err(err) => tracing::warn!(%err, %peer, "connection dropped: cannot hand it over"),
