@@ -175,6 +175,7 @@ impl Connections {
 
     /// Serves the connection on a task of the current runtime.
     fn serve(&self, Accepted { stream, peer, slot }: Accepted) {
+        let _ = stream.set_nodelay(true);
         let app = self.app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));

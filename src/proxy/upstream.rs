@@ -124,12 +124,15 @@ impl Upstream {
         if endpoint.host().is_none() {
             return Err(bad_url());
         }
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false); // https:// URLs pass on to the TLS layer
+        tcp.set_nodelay(true);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
             .map_err(ConfigError::Tls)?
             .https_or_http()
             .enable_http1()
-            .build();
+            .wrap_connector(tcp);
         Ok(Upstream { http: ThreadLocal::new(), https, endpoint, key, timeout })
     }
 
@@ -326,6 +329,30 @@ mod tests {
         .await;
         assert!(response.is_err());
         assert_eq!(attempts.load(Ordering::SeqCst), 1, "a request that was sent is not repeated");
+    }
+
+    #[tokio::test]
+    async fn an_https_upstream_is_spoken_to_in_tls() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("https://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let first_bytes = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut hello = [0u8; 3];
+            socket.read_exact(&mut hello).await.unwrap();
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+            hello
+        });
+        let key = KeySlot::new(&secrecy::SecretString::from("canary-tls")).unwrap();
+        let upstream = Upstream::new(&url, key, Duration::from_secs(5)).unwrap();
+        let update = crate::contract::parse(br#"{"id": 1, "firstName": "Ada"}"#).unwrap();
+        let refused = upstream.forward(&update).await.unwrap_err();
+        assert!(matches!(refused, UpstreamError::Unavailable { .. }), "{refused:?}");
+        // A TLS handshake record (0x16) of TLS 1.x (0x03 ..): a ClientHello, not plain HTTP.
+        let hello = tokio::time::timeout(Duration::from_secs(5), first_bytes)
+            .await
+            .expect("the proxy connected to the upstream")
+            .unwrap();
+        assert_eq!(&hello[..2], &[0x16, 0x03], "{hello:?}");
     }
 
     #[test]
