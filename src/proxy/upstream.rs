@@ -15,8 +15,12 @@ use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use thread_local::ThreadLocal;
+use tower::ServiceExt;
+use tower::util::{Either, MapErr};
 
 use super::ConfigError;
 use super::key::KeySlot;
@@ -88,7 +92,14 @@ impl UpstreamError {
     }
 }
 
-type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type ConnectError<C> = <C as tower::Service<Uri>>::Error;
+/// TCP to Setter, directly or through an outbound proxy's CONNECT tunnel.
+type Tcp = Either<
+    MapErr<HttpConnector, fn(ConnectError<HttpConnector>) -> BoxError>,
+    MapErr<Tunnel<HttpConnector>, fn(ConnectError<Tunnel<HttpConnector>>) -> BoxError>,
+>;
+type HttpClient = Client<HttpsConnector<Tcp>, Full<Bytes>>;
 
 /// A client for Setter's contacts endpoint. Shared by every thread of the
 /// server; connections to Setter are reused across updates.
@@ -99,7 +110,7 @@ type HttpClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 /// cross-thread wake-ups.
 pub struct Upstream {
     http: ThreadLocal<HttpClient>,
-    https: HttpsConnector<HttpConnector>,
+    https: HttpsConnector<Tcp>,
     /// Parsed once: parsing a URL per update is measurable under load.
     endpoint: Uri,
     key: KeySlot,
@@ -113,8 +124,23 @@ impl std::fmt::Debug for Upstream {
 }
 
 impl Upstream {
-    /// A client for `{base_url}/api/v1/contacts` that sends `key` as a Bearer token.
+    /// A client for `{base_url}/api/v1/contacts` that sends `key` as a Bearer
+    /// token, through the outbound proxy that `HTTPS_PROXY` / `ALL_PROXY` name
+    /// unless `NO_PROXY` exempts Setter's host (see [`Upstream::with_proxies`]).
     pub fn new(base_url: &str, key: KeySlot, timeout: Duration) -> Result<Upstream, ConfigError> {
+        Upstream::with_proxies(base_url, key, timeout, &Matcher::from_env())
+    }
+
+    /// [`Upstream::new`] with the outbound proxy rules given. Only an https://
+    /// Setter goes through a proxy, as a CONNECT tunnel (the key then travels
+    /// inside TLS that the proxy cannot read); a plain http:// upstream is the
+    /// sandbox or a test server nearby, always reached directly.
+    pub fn with_proxies(
+        base_url: &str,
+        key: KeySlot,
+        timeout: Duration,
+        proxies: &Matcher,
+    ) -> Result<Upstream, ConfigError> {
         let bad_url = || ConfigError::BadUpstream(base_url.to_owned());
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(bad_url());
@@ -124,9 +150,24 @@ impl Upstream {
         if endpoint.host().is_none() {
             return Err(bad_url());
         }
-        let mut tcp = HttpConnector::new();
-        tcp.enforce_http(false); // https:// URLs pass on to the TLS layer
-        tcp.set_nodelay(true);
+        let mut direct = HttpConnector::new();
+        direct.enforce_http(false); // https:// URLs pass on to the TLS layer
+        direct.set_nodelay(true);
+        let proxy = proxies.intercept(&endpoint).filter(|_| endpoint.scheme_str() == Some("https"));
+        let tcp: Tcp = match proxy {
+            None => Either::Left(direct.map_err(BoxError::from as fn(_) -> _)),
+            Some(proxy) => {
+                tracing::info!(
+                    proxy = %format_args!("{}:{}", proxy.uri().host().unwrap_or_default(), proxy.uri().port_u16().unwrap_or(80)),
+                    "reaching Setter through an outbound proxy"
+                );
+                let mut tunnel = Tunnel::new(proxy.uri().clone(), direct);
+                if let Some(credentials) = proxy.basic_auth() {
+                    tunnel = tunnel.with_auth(credentials.clone());
+                }
+                Either::Right(tunnel.map_err(BoxError::from as fn(_) -> _))
+            }
+        };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
             .map_err(ConfigError::Tls)?
@@ -353,6 +394,61 @@ mod tests {
             .expect("the proxy connected to the upstream")
             .unwrap();
         assert_eq!(&hello[..2], &[0x16, 0x03], "{hello:?}");
+    }
+
+    /// A loopback listener that keeps the first bytes of its first connection
+    /// and answers them with `answer`.
+    async fn first_bytes_of(answer: &'static [u8]) -> (u16, tokio::task::JoinHandle<Vec<u8>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let heard = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut bytes = vec![0u8; 4096];
+            let read = socket.read(&mut bytes).await.unwrap();
+            let _ = socket.write_all(answer).await;
+            bytes.truncate(read);
+            bytes
+        });
+        (port, heard)
+    }
+
+    async fn forward_through(base_url: &str, proxies: &Matcher) -> Result<u16, UpstreamError> {
+        let key = KeySlot::new(&secrecy::SecretString::from("canary-proxied")).unwrap();
+        let upstream = Upstream::with_proxies(base_url, key, Duration::from_secs(5), proxies).unwrap();
+        upstream.forward(&crate::contract::parse(br#"{"id": 1, "firstName": "Ada"}"#).unwrap()).await
+    }
+
+    async fn heard(bytes: tokio::task::JoinHandle<Vec<u8>>) -> Vec<u8> {
+        tokio::time::timeout(Duration::from_secs(5), bytes).await.expect("a connection came").unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_https_setter_is_reached_through_the_outbound_proxy_as_a_tunnel() {
+        let (proxy_port, proxy_heard) = first_bytes_of(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n").await;
+        let proxies = Matcher::builder().https(format!("http://ops:s3cret@127.0.0.1:{proxy_port}")).build();
+        let refused = forward_through("https://setter.example:8443", &proxies).await.unwrap_err();
+        assert!(matches!(refused, UpstreamError::Unavailable { .. }), "{refused:?}");
+
+        let request = String::from_utf8(heard(proxy_heard).await).unwrap();
+        assert!(request.starts_with("CONNECT setter.example:8443 HTTP/1.1\r\n"), "{request}");
+        assert!(request.to_ascii_lowercase().contains("proxy-authorization: basic b3bzonmzy3jlda=="), "{request}");
+        assert!(!request.contains("canary-proxied"), "the key never reaches the proxy in the clear");
+    }
+
+    #[tokio::test]
+    async fn no_proxy_and_plain_http_upstreams_are_reached_directly() {
+        let (proxy_port, _never) = first_bytes_of(b"").await;
+        let proxy = format!("http://127.0.0.1:{proxy_port}");
+
+        let (port, setter_heard) = first_bytes_of(b"").await;
+        let exempt = Matcher::builder().https(proxy.clone()).no("127.0.0.1").build();
+        let _ = forward_through(&format!("https://127.0.0.1:{port}"), &exempt).await;
+        assert_eq!(&heard(setter_heard).await[..2], &[0x16, 0x03], "a TLS hello, straight to Setter");
+
+        let (port, setter_heard) = first_bytes_of(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+        let everything = Matcher::builder().all(proxy).build();
+        assert_eq!(forward_through(&format!("http://127.0.0.1:{port}"), &everything).await.unwrap(), 200);
+        assert!(heard(setter_heard).await.starts_with(b"PUT /api/v1/contacts HTTP/1.1"));
     }
 
     #[test]
