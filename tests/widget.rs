@@ -415,12 +415,21 @@ async fn the_browsers_own_zone_is_offered_once_the_form_is_up() {
     let w = mount(vec![]);
     settle().await;
     let own = setter_contacts::widget::browser_time_zone().expect("the browser knows its zone");
+    let chip = w
+        .all(".scf-chip")
+        .into_iter()
+        .find(|chip| chip.text_content().unwrap_or_default().contains(&own))
+        .expect("a chip offers the browser's zone")
+        .unchecked_into::<HtmlElement>();
+    chip.focus().unwrap(); // as a keyboard user reaches it
     w.click_text(&format!("Use my time zone ({own})")).await;
     assert_eq!(w.input("defaultTimeZone").value(), own);
     assert!(
         w.all(".scf-chip").is_empty(),
         "offered only while the input is empty"
     );
+    let focused = w.focused().and_then(|element| element.get_attribute("name"));
+    assert_eq!(focused.as_deref(), Some("defaultTimeZone"), "focus moves from the picked chip to its input");
 }
 
 #[wasm_bindgen_test]
@@ -767,10 +776,27 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
         "the first flagged row input"
     );
 
-    // Removing the duplicate and the keyless rows makes the form sendable.
-    let removes = w.all("button[aria-label^='Remove metadata row']");
-    removes[2].clone().unchecked_into::<HtmlElement>().click();
-    removes[1].clone().unchecked_into::<HtmlElement>().click();
+    // Removing the keyless row writes the rows anew: what stays keeps its
+    // values and its problem.
+    let remove = |row: usize| {
+        w.all("button[aria-label^='Remove metadata row']")[row]
+            .clone()
+            .unchecked_into::<HtmlElement>()
+            .click()
+    };
+    remove(2);
+    settle().await;
+    let value_of = |input: &Element| input.clone().unchecked_into::<HtmlInputElement>().value();
+    let keys = w.all("input[name=metadataKey]");
+    let values = w.all("input[name=metadataValue]");
+    let rows: Vec<(String, String)> = keys.iter().zip(&values).map(|(k, v)| (value_of(k), value_of(v))).collect();
+    assert_eq!(rows, [("plan", "gold"), ("plan", "silver"), ("", "")].map(|(k, v)| (k.to_owned(), v.to_owned())));
+    assert_eq!(w.error_of(&keys[0]), None);
+    assert!(w.error_of(&keys[1]).expect("still flagged").contains("already used"));
+    assert_eq!(w.error_of(&keys[2]), None);
+
+    // Removing the duplicate too makes the form sendable.
+    remove(1);
     settle().await;
     assert_eq!(w.all("input[name=metadataKey]").len(), 2);
     w.submit().await;

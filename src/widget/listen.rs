@@ -1,5 +1,6 @@
 //! Hears the form: one listener on the `<form>` for the events that bubble
-//! up from its inputs and buttons, and the window's `pointerup`; each event
+//! up from its inputs and buttons, and the window's `pointerup` and
+//! `pointercancel`; each event
 //! becomes a change of the form's [`State`].
 
 use std::rc::Rc;
@@ -36,6 +37,9 @@ const EVENTS: [&str; 8] = [
 /// listener, until it is dropped. One listener, not one per event: each of
 /// those would be code of its own in the wasm.
 pub(super) fn listen(form: Element, state: State, ids: Ids, sender: Rc<Sender>) -> Listener {
+    // Owns what the handlers create (a new row's signals): without an owner
+    // they would outlive the form; this one goes with the listener at unmount.
+    let owner = Owner::new();
     let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
         match ev.type_().as_str() {
             "input" => state.typed(&ev),
@@ -49,9 +53,10 @@ pub(super) fn listen(form: Element, state: State, ids: Ids, sender: Rc<Sender>) 
                 }
             }
             "focusout" | "blur" => state.left(&ev),
-            "click" => state.clicked(&ev, &ids),
+            "click" => owner.with(|| state.clicked(&ev, &ids)),
             "pointerdown" => state.pointer_down.set_value(true),
-            "pointerup" => state.pointer_released(),
+            // A touch that turns into a scroll ends in pointercancel, not pointerup.
+            "pointerup" | "pointercancel" => state.pointer_released(),
             "submit" => {
                 ev.prevent_default();
                 if let Some(form) = ev.current_target() {
@@ -83,6 +88,7 @@ impl Listener {
         }
         if let Some(window) = web_sys::window() {
             f(&window, "pointerup", function);
+            f(&window, "pointercancel", function);
         }
     }
 }
@@ -201,6 +207,9 @@ impl State {
                     self.texts[index].set(zone);
                     self.edited(&[TEXT_FIELDS[index].as_str()]);
                 }
+                // The chips are written anew for the picked zone, the focused
+                // one with them; focus the zone's input rather than the page.
+                focus_in(form.as_ref(), &ids.of(Field::DefaultTimeZone.as_str()));
             }
             _ => {}
         }
