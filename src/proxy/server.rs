@@ -12,6 +12,7 @@
 //! waking its other thread.
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,7 +57,11 @@ pub async fn serve(
     limits: ServerLimits,
 ) -> std::io::Result<()> {
     let connections = Connections::new(app, &limits);
-    accept_until(shutdown, &listener, &limits, |accepted| connections.serve(accepted)).await;
+    accept_until(shutdown, &listener, &limits, |accepted| {
+        connections.serve(accepted);
+        ControlFlow::Continue(())
+    })
+    .await;
     drop(listener);
     connections.drain(limits.drain_timeout).await;
     Ok(())
@@ -101,23 +106,40 @@ pub async fn serve_per_core(
     let mut turn = 0;
     accept_until(shutdown, &listener, &limits, |Accepted { stream, peer, slot }| {
         // Moved between runtimes as a plain socket: each runtime watches its own.
-        match stream.into_std() {
-            Ok(stream) => {
-                // A thread stops only when this loop hangs up, or by a bug; then
-                // say so rather than lose its share of connections silently.
-                if workers[turn].send((stream, peer, slot)).is_err() {
-                    tracing::error!(thread = turn, %peer, "a serving thread has stopped; connection dropped");
-                }
-                turn = (turn + 1) % workers.len();
+        let mut connection = match stream.into_std() {
+            Ok(stream) => (stream, peer, slot),
+            Err(err) => {
+                tracing::warn!(%err, %peer, "connection dropped: cannot hand it over");
+                return ControlFlow::Continue(());
             }
-            Err(err) => tracing::warn!(%err, %peer, "connection dropped: cannot hand it over"),
+        };
+        // A thread stops before this loop hangs up only by a bug: deal its
+        // share to the others, and stop serving when none is left.
+        while !workers.is_empty() {
+            turn %= workers.len();
+            match workers[turn].send(connection) {
+                Ok(()) => {
+                    turn += 1;
+                    return ControlFlow::Continue(());
+                }
+                Err(mpsc::error::SendError(returned)) => {
+                    tracing::error!("a serving thread has stopped; {} left", workers.len() - 1);
+                    workers.remove(turn);
+                    connection = returned;
+                }
+            }
         }
+        ControlFlow::Break(())
     })
     .await;
     drop(listener);
+    let all_stopped = workers.is_empty();
     drop(workers);
     for finished_one in finished {
         let _ = finished_one.await; // its sender is dropped when its thread is done
+    }
+    if all_stopped {
+        return Err(std::io::Error::other("every serving thread has stopped"));
     }
     Ok(())
 }
@@ -129,12 +151,13 @@ struct Accepted {
     slot: OwnedSemaphorePermit,
 }
 
-/// Accepts connections and passes each to `serve` until `shutdown` resolves.
+/// Accepts connections and passes each to `serve` until `shutdown` resolves
+/// or `serve` breaks.
 async fn accept_until(
     shutdown: impl Future<Output = ()>,
     listener: &TcpListener,
     limits: &ServerLimits,
-    mut serve: impl FnMut(Accepted),
+    mut serve: impl FnMut(Accepted) -> ControlFlow<()>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     tokio::pin!(shutdown);
@@ -155,7 +178,9 @@ async fn accept_until(
             },
             () = &mut shutdown => return,
         };
-        serve(Accepted { stream, peer, slot });
+        if serve(Accepted { stream, peer, slot }).is_break() {
+            return;
+        }
     }
 }
 
