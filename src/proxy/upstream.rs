@@ -87,11 +87,12 @@ impl UpstreamError {
         }
     }
 
-    fn transport(err: &hyper_util::client::legacy::Error) -> UpstreamError {
+    fn transport(err: &ClientError) -> UpstreamError {
         UpstreamError::Unavailable { detail: error_chain(err), status: None }
     }
 }
 
+type ClientError = hyper_util::client::legacy::Error;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type ConnectError<C> = <C as tower::Service<Uri>>::Error;
 /// TCP to Setter, directly or through an outbound proxy's CONNECT tunnel.
@@ -229,8 +230,6 @@ impl Upstream {
         })
     }
 }
-
-type ClientError = hyper_util::client::legacy::Error;
 
 /// Reads at most [`MAX_UPSTREAM_BODY_BYTES`] of an answer.
 async fn read_capped(response: Response<Incoming>) -> Result<Vec<u8>, UpstreamError> {
