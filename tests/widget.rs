@@ -22,7 +22,7 @@ use setter_contacts::contract::{ContactUpdate, FieldErrors, Rejection};
 use setter_contacts::widget::transport::{
     Pending, RawResponse, Request, Transport, TransportError,
 };
-use setter_contacts::widget::{Config, Endpoint, WidgetHandle, mount_with};
+use setter_contacts::widget::{Config, Endpoint, WidgetHandle, mount_with, prerender};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, ShadowRoot};
@@ -86,8 +86,17 @@ fn mount(replies: Vec<Reply>) -> Widget {
 }
 
 fn mount_with_timeout(replies: Vec<Reply>, timeout_ms: u32) -> Widget {
+    mount_on(new_host(), replies, timeout_ms)
+}
+
+/// A fresh element in the page.
+fn new_host() -> HtmlElement {
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn mount_on(host: HtmlElement, replies: Vec<Reply>, timeout_ms: u32) -> Widget {
     let stub = Rc::new(Stub {
         replies: RefCell::new(replies.into()),
         ..Stub::default()
@@ -1330,4 +1339,88 @@ async fn two_custom_elements_are_independent_forms() {
     settle().await;
     assert!(roots[0].query_selector("form").unwrap().is_none());
     assert!(roots[1].query_selector("form").unwrap().is_none());
+}
+
+// -------------------------------------------------------- pre-rendered form --
+
+/// A fresh element holding the pre-rendered form, parsed as a page's parser
+/// parses it: `setHTMLUnsafe` attaches declarative shadow roots.
+fn prerendered_host() -> HtmlElement {
+    let page = new_host();
+    let set_html: js_sys::Function = Reflect::get(&page, &"setHTMLUnsafe".into()).unwrap().unchecked_into();
+    let markup = format!("<div>{}</div>", prerender::template());
+    set_html.call1(&page, &markup.into()).unwrap();
+    let host: HtmlElement = page.first_element_child().unwrap().unchecked_into();
+    page.replace_with_with_node_1(&host).unwrap();
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_prerendered_form_takes_typing_and_the_widget_takes_it_over() {
+    let host = prerendered_host();
+    let root = host.shadow_root().expect("a declarative shadow root, attached while parsing");
+    let field = |name: &str| -> Element {
+        root.query_selector(&format!("[name={name}]")).unwrap().unwrap_or_else(|| panic!("no {name}"))
+    };
+    // Before the widget: nothing listens; the browser alone takes the typing.
+    assert!(!field("identifier").unchecked_ref::<HtmlInputElement>().disabled());
+    let submit = root.query_selector("button[type=submit]").unwrap().unwrap();
+    assert!(submit.has_attribute("disabled"), "no submit before the widget is live");
+    field("identifierKind").unchecked_ref::<HtmlSelectElement>().set_value("waId");
+    for (name, value) in [("identifier", "15551234567"), ("email", "not-an-address"), ("lastName", "Lovelace")] {
+        field(name).unchecked_ref::<HtmlInputElement>().set_value(value);
+    }
+    let last_name: HtmlInputElement = field("lastName").unchecked_into();
+    last_name.focus().unwrap();
+    last_name.set_selection_range(2, 4).unwrap();
+
+    let w = mount_on(host, vec![ok()], 15_000);
+    settle().await;
+
+    assert!(w.find("[data-prerendered]").is_none(), "the pre-rendered form is gone");
+    assert_eq!(w.all("form").len(), 1, "one form: the live one");
+    assert!(!w.get("button[type=submit]").has_attribute("disabled"), "the live form submits");
+    let kind: HtmlSelectElement = w.get("select[name=identifierKind]").unchecked_into();
+    assert_eq!(kind.value(), "waId");
+    assert_eq!(w.input("identifier").value(), "15551234567");
+    assert_eq!(w.input("email").value(), "not-an-address");
+    assert_eq!(w.input("lastName").value(), "Lovelace");
+    // The live form's state holds it all: the preview shows it.
+    assert_eq!(
+        json(&w.preview()),
+        serde_json::json!({ "waId": "15551234567", "lastName": "Lovelace", "email": "not-an-address" })
+    );
+    // The caret stayed where it was; an input already left shows its problem.
+    let focused: HtmlInputElement = w.focused().expect("focus is in the form").unchecked_into();
+    assert_eq!(focused.name(), "lastName");
+    assert_eq!((focused.selection_start().unwrap(), focused.selection_end().unwrap()), (Some(2), Some(4)));
+    assert!(w.error("email").is_some(), "the email input was left: its problem shows");
+    assert_eq!(w.error("lastName"), None, "the input being typed in stays quiet");
+
+    w.type_into("email", "ada@example.com").await;
+    w.submit().await;
+    let sent = json(&w.requests()[0].body);
+    assert_eq!(sent, serde_json::json!({ "waId": "15551234567", "lastName": "Lovelace", "email": "ada@example.com" }));
+}
+
+#[wasm_bindgen_test]
+async fn the_prerendered_form_looks_as_the_live_one_does() {
+    // The same inputs, labels and classes in the same order: the takeover
+    // moves nothing on screen.
+    let live = mount(vec![]);
+    let prerendered = prerendered_host();
+    let root = prerendered.shadow_root().unwrap();
+    let outline = |root: &ShadowRoot| -> Vec<String> {
+        let list = root.query_selector_all("form *").unwrap();
+        (0..list.length())
+            .map(|i| {
+                let element: Element = list.item(i).unwrap().unchecked_into();
+                let name = element.get_attribute("name").unwrap_or_default();
+                let text = if element.children().length() == 0 { element.text_content().unwrap_or_default() } else { String::new() };
+                format!("{} .{} [{name}] {text}", element.tag_name(), element.class_name())
+            })
+            .collect()
+    };
+    assert_eq!(outline(&root), outline(&live.root));
+    prerendered.remove();
 }

@@ -1,7 +1,10 @@
 // Time to interactive, widget against a plain HTML form: median over N cold
 // loads each (a fresh browser context, so an empty cache), interleaved, from
 // contact-proxy on 127.0.0.1, in Debian's headless Chromium. The time is from
-// navigation start to the identifier input existing and enabled.
+// navigation start to the form accepting input: its identifier input there and
+// enabled. The widget's page holds the pre-rendered form, which accepts input
+// as soon as it is parsed; the widget's second figure is when the widget has
+// taken it over (its submit button enabled: validating, and able to send).
 //   node scripts/bench/tti.mjs BASE_URL [LOADS]
 import { createRequire } from "node:module";
 
@@ -32,16 +35,21 @@ async function coldLoad({ path, inShadowRoot }) {
     const probe = () => {
       const root = shadow ? document.querySelector("setter-contact-form")?.shadowRoot : document;
       const input = root?.querySelector('input[name="identifier"]');
-      if (input && !input.disabled) window.__interactiveAt = performance.now();
-      else setTimeout(probe, 0);
+      const submit = root?.querySelector('button[type="submit"]');
+      const now = performance.now();
+      if (input && !input.disabled) window.__acceptsInputAt ??= now;
+      if (submit && !submit.disabled) window.__liveAt ??= now;
+      if (window.__acceptsInputAt === undefined || window.__liveAt === undefined) setTimeout(probe, 0);
     };
     probe();
   }, inShadowRoot);
   await page.goto(base + path, { waitUntil: "commit" });
-  const ready = await page.waitForFunction(() => window.__interactiveAt, null, { timeout: 10_000 });
-  const ms = await ready.jsonValue();
+  const ready = await page.waitForFunction(
+    () => window.__liveAt !== undefined && { input: window.__acceptsInputAt, live: window.__liveAt },
+    null, { timeout: 10_000 });
+  const times = await ready.jsonValue();
   await context.close();
-  return ms;
+  return times;
 }
 
 const median = (values) => {
@@ -51,15 +59,22 @@ const median = (values) => {
 };
 
 for (const page of Object.values(pages)) await coldLoad(page); // warm the server, not the browser cache
-const times = { plain: [], widget: [] };
+const times = { plain: [], widget: [], live: [] };
 for (let i = 0; i < loads; i++) {
-  for (const [name, page] of Object.entries(pages)) times[name].push(await coldLoad(page));
+  times.plain.push((await coldLoad(pages.plain)).input);
+  const widget = await coldLoad(pages.widget);
+  times.widget.push(widget.input);
+  times.live.push(widget.live);
 }
 await browser.close();
 
+const line = (label, values) =>
+  console.log(`${label.padEnd(34)} median ${median(values).toFixed(1).padStart(6)} ms   (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)})`);
 const plain = median(times.plain);
 const widget = median(times.widget);
 console.log(`cold loads: ${loads} each, interleaved, Chromium ${browser.version()}`);
-console.log(`plain HTML form   median ${plain.toFixed(1)} ms   (min ${Math.min(...times.plain).toFixed(1)}, max ${Math.max(...times.plain).toFixed(1)})`);
-console.log(`widget            median ${widget.toFixed(1)} ms   (min ${Math.min(...times.widget).toFixed(1)}, max ${Math.max(...times.widget).toFixed(1)})`);
-console.log(`ratio widget / plain: ${(widget / plain).toFixed(2)}x   goal: <= 1.5x and <= 150 ms median: ${widget <= 150 && widget / plain <= 1.5 ? "met" : "NOT met"}`);
+line("plain HTML form: accepts input", times.plain);
+line("widget: accepts input", times.widget);
+line("widget: live (validates, can send)", times.live);
+console.log(`ratio widget / plain (accepts input): ${(widget / plain).toFixed(2)}x   live / plain: ${(median(times.live) / plain).toFixed(2)}x`);
+console.log(`goal: <= 1.5x and <= 150 ms median: ${widget <= 150 && widget / plain <= 1.5 ? "met" : "NOT met"}`);

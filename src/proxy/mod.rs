@@ -186,15 +186,17 @@ fn cors(allowed: &AllowedOrigins) -> CorsLayer {
 }
 
 /// The served widget's policy: its own scripts, styles and wasm, nothing inline
-/// or foreign. The widget styles itself with constructed stylesheets, which no
+/// or foreign but the pre-rendered form's `<style>`, allowed by its hash. The
+/// live widget styles itself with constructed stylesheets, which no
 /// `'unsafe-inline'` is needed for.
 fn content_security_policy(frame_ancestors: &str) -> Result<HeaderValue, ConfigError> {
     let bad = || ConfigError::BadFrameAncestors(frame_ancestors.to_owned());
     if frame_ancestors.contains([';', ',', '\n', '\r']) || frame_ancestors.trim().is_empty() {
         return Err(bad());
     }
+    let prerendered_style = crate::widget::prerender::style_hash();
     HeaderValue::from_str(&format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {prerendered_style}; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors {frame_ancestors}"
     ))

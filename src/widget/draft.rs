@@ -67,6 +67,14 @@ impl IdentifierKind {
         }
     }
 
+    /// The identifier input's `inputmode`: the keyboard a phone shows.
+    pub const fn input_mode(self) -> &'static str {
+        match self {
+            IdentifierKind::Id | IdentifierKind::WaId => "numeric",
+            IdentifierKind::SmsPhoneNumber => "tel",
+        }
+    }
+
     /// An example value for the identifier input's placeholder.
     pub const fn example(self) -> &'static str {
         match self {
@@ -193,6 +201,7 @@ impl Checked {
     }
 
     /// Where each problem lands in the form.
+    #[cfg(target_arch = "wasm32")] // outcome's wording is the browser half's
     pub fn problems(&self) -> Problems {
         let mut problems = Problems::place(&self.errors, &self.draft.rows);
         for &index in &self.duplicate_rows {

@@ -1,4 +1,5 @@
-//! `<setter-contact-form endpoint="/api/contacts">`: the custom element.
+//! `<setter-contact-form endpoint="/api/contacts">`: the custom element, and
+//! the takeover of a pre-rendered form.
 //!
 //! A custom element needs a JavaScript class, which Rust cannot declare; the
 //! few lines below are shipped as a wasm-bindgen snippet (a file served by the
@@ -6,9 +7,18 @@
 //! own form when it enters the document and unmounts it when it leaves. A
 //! move inside the document (disconnect, then connect in the same task) keeps
 //! the form and what was typed in it.
+//!
+//! The same snippet (one module, one request) takes over from a pre-rendered
+//! form ([`super::prerender`]): [`take_prerendered`] reads what was typed into
+//! it and removes it, and once the live form listens, [`hand_over`] types it
+//! into the live form as the operator would have: a value and an `input` (or
+//! `change`) event per field, a `focusout` for each field already left, then
+//! the caret back where it was. The form's own listener turns that into state,
+//! so the takeover adds no second way of setting it. In JavaScript because it
+//! is DOM plumbing only, and some 1 KiB less compressed wasm than in Rust.
 
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement, ShadowRoot};
 
 use super::{Config, ELEMENT_NAME, Endpoint, mount_with};
 
@@ -26,10 +36,47 @@ export function defineElement(name, connect) {
   });
   return true;
 }
+
+export function takePrerendered(root) {
+  const form = root.querySelector("[data-prerendered] form");
+  if (!form) return null;
+  const focus = root.activeElement;
+  const typed = {
+    fields: [...form.elements].filter((field) => field.name && field.value),
+    focus: focus && focus.name,
+    selection: focus && [focus.selectionStart, focus.selectionEnd],
+  };
+  root.replaceChildren();
+  return typed;
+}
+
+export function handOver(form, typed) {
+  if (!typed) return;
+  for (const { name, value, tagName } of typed.fields) {
+    const field = form.elements[name];
+    if (!field) continue;
+    field.value = value;
+    field.dispatchEvent(new Event(tagName == "SELECT" ? "change" : "input", { bubbles: true }));
+    if (name != typed.focus) field.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
+  }
+  const field = typed.focus && form.elements[typed.focus];
+  if (field) {
+    field.focus();
+    try { field.setSelectionRange(...typed.selection); } catch {} // no selection in an email input
+  }
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = defineElement)]
     fn define_element(name: &str, connect: &JsValue) -> bool;
+
+    /// Reads and removes the pre-rendered form in `root`: null when there is none.
+    #[wasm_bindgen(js_name = takePrerendered)]
+    pub(super) fn take_prerendered(root: &ShadowRoot) -> JsValue;
+
+    /// Types what [`take_prerendered`] read into the live `form`.
+    #[wasm_bindgen(js_name = handOver)]
+    pub(super) fn hand_over(form: &Element, typed: &JsValue);
 }
 
 /// Defines `<setter-contact-form>` once; later calls do nothing.

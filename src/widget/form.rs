@@ -274,7 +274,7 @@ pub(crate) fn contact_form(setup: Setup, parts: &Cell<Option<Parts>>) -> impl In
         std::time::Duration::ZERO,
     );
 
-    let markup = markup::form(&ids);
+    let markup = markup::form(&ids, markup::Stage::Live);
     parts.set(Some(Parts { state, ids, sender }));
     leptos::html::form()
         .class("scf-form")

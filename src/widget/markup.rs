@@ -15,7 +15,7 @@
 //! contract's table; [`Html::text`] escapes all of it anyway.
 
 use super::Ids;
-use super::draft::{IdentifierKind, TEXT_FIELDS};
+use super::draft::{Draft, IdentifierKind, TEXT_FIELDS};
 use crate::contract::Field;
 
 /// One input with its label and its error text.
@@ -33,6 +33,9 @@ pub(super) struct InputSpec<'a> {
     pub no_spellcheck: bool,
     /// The id of a `<datalist>` to suggest from; may be empty.
     pub list: &'a str,
+    /// `inputmode` and `placeholder`; may be empty.
+    pub input_mode: &'a str,
+    pub placeholder: &'a str,
     pub required: bool,
     /// The metadata row the input belongs to, as `data-row`.
     pub row: Option<u32>,
@@ -99,8 +102,10 @@ impl Html<'_> {
         if spec.no_spellcheck {
             self.attribute("spellcheck", "false");
         }
-        if !spec.list.is_empty() {
-            self.attribute("list", spec.list);
+        for (name, value) in [("list", spec.list), ("inputmode", spec.input_mode), ("placeholder", spec.placeholder)] {
+            if !value.is_empty() {
+                self.attribute(name, value);
+            }
         }
         if let Some(row) = spec.row {
             self.attribute("data-row", &row.to_string());
@@ -121,8 +126,18 @@ fn html(ids: &Ids) -> Html<'_> {
     }
 }
 
+/// Whether a form is the widget's own or written into a host page beforehand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// Mounted by the widget, which hears every input and button.
+    Live,
+    /// Written into a host page to take typing before the wasm has arrived
+    /// ([`super::prerender`]): its buttons are disabled.
+    Prerendered,
+}
+
 /// The whole form but its metadata rows (see [`rows`]).
-pub(super) fn form(ids: &Ids) -> String {
+pub(super) fn form(ids: &Ids, stage: Stage) -> String {
     let mut h = html(ids);
     h.raw(
         "<fieldset class='scf-group'><legend>Which contact</legend>\
@@ -143,6 +158,8 @@ pub(super) fn form(ids: &Ids) -> String {
             name: "identifier",
             // The label, `inputmode` and `placeholder` follow the kind (render).
             label: IdentifierKind::default().label(),
+            input_mode: IdentifierKind::default().input_mode(),
+            placeholder: IdentifierKind::default().example(),
             label_detail: "",
             input_type: "text",
             autocomplete: "off",
@@ -182,6 +199,8 @@ pub(super) fn form(ids: &Ids) -> String {
             autocomplete,
             no_spellcheck: true,
             list: if zone { &zones_id } else { "" },
+            input_mode: "",
+            placeholder: "",
             required: false,
             row: None,
         });
@@ -192,22 +211,40 @@ pub(super) fn form(ids: &Ids) -> String {
         }
         h.raw("</div>");
     }
+    // Until the widget is live, its buttons would do nothing, and a submit
+    // would send the form to the page's own URL: they wait, disabled.
+    let disabled = match stage {
+        Stage::Live => "",
+        Stage::Prerendered => " disabled",
+    };
     h.raw(
         "</div>\
          <div class='scf-metadata' role='group' aria-labelledby='§-metadataTitle'>\
          <h3 class='scf-subtitle' id='§-metadataTitle'>Metadata</h3>\
          <div class='scf-rows'></div>\
          <p class='scf-error' id='§-addRow-error' hidden></p>\
-         <button type='button' class='scf-secondary' data-action='add-row' id='§-addRow'>\
-         Add metadata field</button></div></fieldset>\
+         <button type='button' class='scf-secondary' data-action='add-row' id='§-addRow'",
+    )
+    .raw(disabled)
+    .raw(
+        ">Add metadata field</button></div></fieldset>\
          <p class='scf-unplaced' hidden></p>\
-         <div class='scf-actions'><button type='submit' class='scf-submit'>\
-         <span class='scf-spinner' aria-hidden='true' hidden></span>Update contact</button>\
+         <div class='scf-actions'><button type='submit' class='scf-submit'",
+    )
+    .raw(disabled)
+    .raw(
+        "><span class='scf-spinner' aria-hidden='true' hidden></span>Update contact</button>\
          <p role='status' class='scf-status' id='§-status'></p></div>\
          <p role='alert' class='scf-alert' id='§-alert'></p>\
          <details class='scf-preview' open><summary>Request preview</summary>\
-         <pre id='§-preview' aria-label='Request preview'><code></code></pre></details>",
+         <pre id='§-preview' aria-label='Request preview'><code>",
     );
+    // The live form's preview is rendered; a pre-rendered one shows the
+    // empty form's, as the live form will.
+    if stage == Stage::Prerendered {
+        h.text(&Draft::default().check().body());
+    }
+    h.raw("</code></pre></details>");
     h.out
 }
 
@@ -232,6 +269,8 @@ pub(super) fn rows(ids: &Ids, row_ids: &[u32]) -> String {
                     autocomplete: "off",
                     no_spellcheck,
                     list: "",
+                    input_mode: "",
+                    placeholder: "",
                     required: false,
                     row: Some(row),
                 })

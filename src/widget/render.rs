@@ -114,11 +114,7 @@ fn identifier_hints(form: &Element, ids: &Ids, kind: IdentifierKind) {
     let id = ids.of("identifier");
     set_text(select(form, &format!("label[for='{id}']")), kind.label());
     if let Some(input) = find(form, &id) {
-        let inputmode = match kind {
-            IdentifierKind::Id | IdentifierKind::WaId => "numeric",
-            IdentifierKind::SmsPhoneNumber => "tel",
-        };
-        let _ = input.set_attribute("inputmode", inputmode);
+        let _ = input.set_attribute("inputmode", kind.input_mode());
         let _ = input.set_attribute("placeholder", kind.example());
     }
 }

@@ -66,8 +66,18 @@ export async function openPage(browser, url, options = {}) {
   page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
   page.on("pageerror", (error) => problems.push(String(error)));
   await page.goto(url);
-  await page.locator('setter-contact-form input[name="identifier"]').first().waitFor();
+  await widgetsLive(page);
   return { page, context, problems };
+}
+
+/** Until every form on the page is the widget's own: a pre-rendered form
+ *  takes typing at once, but its buttons are disabled until the takeover. */
+export async function widgetsLive(page) {
+  await page.waitForFunction(() => {
+    const forms = [...document.querySelectorAll("setter-contact-form")];
+    return forms.length > 0 &&
+      forms.every((form) => form.shadowRoot?.querySelector("button[type=submit]:not([disabled])"));
+  });
 }
 
 export async function sandboxContacts(proxyUrl) {

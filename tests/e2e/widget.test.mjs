@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { ROOT, byId, launchBrowser, openPage, sandboxContacts, startProxy } from "./harness.mjs";
+import { ROOT, byId, launchBrowser, openPage, sandboxContacts, startProxy, widgetsLive } from "./harness.mjs";
 
 let proxy;
 let browser;
@@ -195,6 +195,50 @@ describe("a host page with two widgets", () => {
     assert.equal(await second.field("fullName").inputValue(), "Second form typed this", "nor lost its input");
     const alan = byId(await sandboxContacts(proxy.url), 103);
     assert.equal(alan.phoneNumber, "+442079460000");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe("the pre-rendered form", () => {
+  test("takes typing before the widget has loaded, and the widget takes over all of it", async () => {
+    const before = await sandboxContacts(proxy.url);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
+    page.on("pageerror", (error) => problems.push(String(error)));
+    // The wasm is held back until the operator has typed: a slow network.
+    let release;
+    const released = new Promise((resolve) => { release = resolve; });
+    await page.route("**/*.wasm", async (route) => { await released; await route.continue(); });
+    const sent = [];
+    page.on("request", (request) => { if (request.url().includes("/api/contacts")) sent.push(request.method()); });
+    await page.goto(proxy.url, { waitUntil: "domcontentloaded" });
+
+    const form = formOn(page);
+    assert.equal(await form.submit.isDisabled(), true, "nothing can be sent before the widget is live");
+    await form.find("id", "101");
+    await form.field("firstName").fill("Ada");
+    // Enter in an input would submit a plain form to the page's own URL; here it does nothing.
+    await form.field("identifier").press("Enter");
+    await form.field("lastName").click();
+    await page.keyboard.type("Love");
+    assert.equal(page.url(), `${proxy.url}/`, "still on the page");
+    assert.deepEqual(sent, [], "nothing was sent");
+
+    release();
+    await widgetsLive(page);
+    // The caret is still in the last name: typing goes on where it was.
+    await page.keyboard.type("lace");
+    assert.equal(await form.field("lastName").inputValue(), "Lovelace");
+    assert.equal(await form.root.locator("[data-prerendered]").count(), 0, "the pre-rendered form is gone");
+    assert.deepEqual(JSON.parse(await form.preview.textContent()), { id: 101, firstName: "Ada", lastName: "Lovelace" });
+    await form.submit.click();
+    await form.status.filter({ hasText: "Contact updated successfully" }).waitFor();
+
+    const after = byId(await sandboxContacts(proxy.url), 101);
+    assert.deepEqual(after, { ...byId(before, 101), firstName: "Ada", lastName: "Lovelace" });
     assert.deepEqual(problems, []);
     await context.close();
   });
