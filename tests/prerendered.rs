@@ -112,6 +112,11 @@ fn the_template_is_one_declarative_shadow_root_with_every_field() {
     // Styled from the first paint, with no request the parser would wait for.
     assert_eq!(template.matches("<style>").count(), 1);
     assert!(!template.contains("<link"));
+    // ASCII, so that its CSP hash holds whatever encoding the page is read in,
+    // and nothing in it that could end the <style> early.
+    let style = &template[template.find("<style>").unwrap()..template.find("</style>").unwrap()];
+    assert!(style.is_ascii(), "non-ASCII in the styles: escape it (\\26A0)");
+    assert!(!style.contains("</"));
     for name in [
         "identifierKind",
         "identifier",
@@ -130,7 +135,8 @@ fn the_template_is_one_declarative_shadow_root_with_every_field() {
     }
     // Nothing in it works before the widget does: its buttons wait, disabled.
     assert_eq!(template.matches("<button").count(), 2);
-    assert_eq!(template.matches(" disabled>").count(), 2);
+    assert_eq!(template.matches(" disabled").count(), 2);
+    assert!(template.contains("aria-describedby='setter-cf0-status'>"), "the submit button says why it waits");
 }
 
 #[test]

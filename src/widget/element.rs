@@ -6,14 +6,19 @@
 //! host, so a `script-src 'self'` policy allows it). Each element mounts its
 //! own form when it enters the document and unmounts it when it leaves. A
 //! move inside the document (disconnect, then connect in the same task) keeps
-//! the form and what was typed in it.
+//! the form and what was typed in it. An element met while the page is still
+//! being parsed (a host that loads the module early, `async`) waits for the
+//! end of parsing: the pre-rendered form inside it may not be there yet.
 //!
 //! The same snippet (one module, one request) takes over from a pre-rendered
 //! form ([`super::prerender`]): [`take_prerendered`] reads what was typed into
 //! it and removes it, and once the live form listens, [`hand_over`] types it
 //! into the live form as the operator would have: a value and an `input` (or
-//! `change`) event per field, a `focusout` for each field already left, then
-//! the caret back where it was. The form's own listener turns that into state,
+//! `change`) event per filled field, and a `focusout` for each but the focused
+//! one (which fields were really left, nothing could note before the widget
+//! came), then the caret and selection back where they were (an email input
+//! has no selection: its `setSelectionRange` throws, and the caret goes to
+//! the end). The form's own listener turns that into state,
 //! so the takeover adds no second way of setting it. In JavaScript because it
 //! is DOM plumbing only, and some 1 KiB less compressed wasm than in Rust.
 
@@ -26,7 +31,13 @@ use super::{Config, ELEMENT_NAME, Endpoint, mount_with};
 export function defineElement(name, connect) {
   if (customElements.get(name)) return false;
   customElements.define(name, class extends HTMLElement {
-    connectedCallback() { if (!this.setterForm) this.setterForm = connect(this); }
+    connectedCallback() {
+      if (document.readyState == "loading") {
+        document.addEventListener("DOMContentLoaded", () => this.isConnected && this.connectedCallback(), { once: true });
+      } else if (!this.setterForm) {
+        this.setterForm = connect(this);
+      }
+    }
     disconnectedCallback() {
       queueMicrotask(() => {
         const form = this.setterForm;
@@ -44,7 +55,7 @@ export function takePrerendered(root) {
   const typed = {
     fields: [...form.elements].filter((field) => field.name && field.value),
     focus: focus && focus.name,
-    selection: focus && [focus.selectionStart, focus.selectionEnd],
+    selection: focus && [focus.selectionStart, focus.selectionEnd, focus.selectionDirection],
   };
   root.replaceChildren();
   return typed;
@@ -53,16 +64,16 @@ export function takePrerendered(root) {
 export function handOver(form, typed) {
   if (!typed) return;
   for (const { name, value, tagName } of typed.fields) {
-    const field = form.elements[name];
+    const field = form.elements.namedItem(name);
     if (!field) continue;
     field.value = value;
     field.dispatchEvent(new Event(tagName == "SELECT" ? "change" : "input", { bubbles: true }));
     if (name != typed.focus) field.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
   }
-  const field = typed.focus && form.elements[typed.focus];
+  const field = typed.focus && form.elements.namedItem(typed.focus);
   if (field) {
-    field.focus();
-    try { field.setSelectionRange(...typed.selection); } catch {} // no selection in an email input
+    field.focus({ preventScroll: true });
+    try { field.setSelectionRange(...typed.selection); } catch {}
   }
 }
 "#)]

@@ -126,13 +126,18 @@ fn html(ids: &Ids) -> Html<'_> {
     }
 }
 
+/// What a pre-rendered form says beside its submit button until the widget
+/// takes over (and for good, if the widget's files never arrive).
+pub(super) const PRERENDERED_STATUS: &str = "Loading the form…";
+
 /// Whether a form is the widget's own or written into a host page beforehand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
     /// Mounted by the widget, which hears every input and button.
     Live,
     /// Written into a host page to take typing before the wasm has arrived
-    /// ([`super::prerender`]): its buttons are disabled.
+    /// ([`super::prerender`]): its buttons are disabled, and its status says
+    /// [`PRERENDERED_STATUS`].
     Prerendered,
 }
 
@@ -212,10 +217,11 @@ pub(super) fn form(ids: &Ids, stage: Stage) -> String {
         h.raw("</div>");
     }
     // Until the widget is live, its buttons would do nothing, and a submit
-    // would send the form to the page's own URL: they wait, disabled.
-    let disabled = match stage {
-        Stage::Live => "",
-        Stage::Prerendered => " disabled",
+    // would send the form to the page's own URL: they wait, disabled, and the
+    // status beside the submit button says why.
+    let (disabled, submit_extra, status) = match stage {
+        Stage::Live => ("", "", ""),
+        Stage::Prerendered => (" disabled", " disabled aria-describedby='§-status'", PRERENDERED_STATUS),
     };
     h.raw(
         "</div>\
@@ -231,10 +237,14 @@ pub(super) fn form(ids: &Ids, stage: Stage) -> String {
          <p class='scf-unplaced' hidden></p>\
          <div class='scf-actions'><button type='submit' class='scf-submit'",
     )
-    .raw(disabled)
+    .raw(submit_extra)
     .raw(
         "><span class='scf-spinner' aria-hidden='true' hidden></span>Update contact</button>\
-         <p role='status' class='scf-status' id='§-status'></p></div>\
+         <p role='status' class='scf-status' id='§-status'>",
+    )
+    .text(status)
+    .raw(
+        "</p></div>\
          <p role='alert' class='scf-alert' id='§-alert'></p>\
          <details class='scf-preview' open><summary>Request preview</summary>\
          <pre id='§-preview' aria-label='Request preview'><code>",

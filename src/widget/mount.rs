@@ -88,13 +88,15 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
             .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
     };
-    let typed = element::take_prerendered(&root);
-    adopt_styles(&document, &root);
     let container: HtmlElement = document
         .create_element("div")
         .map_err(dom_error)?
         .unchecked_into();
     container.set_class_name("scf");
+    // Last before the live form goes in: nothing that can fail comes between
+    // taking what was typed and handing it over.
+    let typed = element::take_prerendered(&root);
+    adopt_styles(&document, &root);
     root.append_child(&container).map_err(dom_error)?;
 
     let setup = form::Setup {

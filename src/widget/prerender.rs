@@ -8,11 +8,12 @@
 //! <setter-contact-form endpoint="/api/contacts"><template shadowrootmode="open">…</template></setter-contact-form>
 //! ```
 //!
-//! Its buttons are disabled. When the widget mounts, it takes over (see
+//! Its buttons are disabled, and its status says it is loading. When the widget mounts, it takes over (see
 //! `element`): what was typed moves into the live form, focus and caret with
 //! it, and the pre-rendered form goes. The markup comes from the same
-//! [`markup::form`] as the live form's and the styles are the same, so the two
-//! look the same. The copies in this repository's pages (and
+//! `markup::form` as the live form's and the styles are the same, so the two
+//! look the same. Until then its label and hints stay those of the default
+//! identifier kind, whatever kind is picked. The copies in this repository's pages (and
 //! `www/setter-contact-form.html`, the one hosts copy) are kept current by
 //! `tests/prerendered.rs`.
 //!

@@ -223,15 +223,33 @@ describe("the pre-rendered form", () => {
     // Enter in an input would submit a plain form to the page's own URL; here it does nothing.
     await form.field("identifier").press("Enter");
     await form.field("lastName").click();
-    await page.keyboard.type("Love");
+    await page.keyboard.type("lace");
+    await page.keyboard.press("Home");
     assert.equal(page.url(), `${proxy.url}/`, "still on the page");
     assert.deepEqual(sent, [], "nothing was sent");
+    assert.match(await form.status.textContent(), /Loading/, "the form says why it cannot be sent yet");
+
+    // An audit of the pre-rendered form, as the operator meets it (axe is
+    // injected as a script, which this page's CSP forbids: a second page, with
+    // the wasm held back the same way, audits it).
+    const require = createRequire(import.meta.url);
+    const audit = await browser.newContext({ bypassCSP: true });
+    const auditPage = await audit.newPage();
+    await auditPage.route("**/*.wasm", () => {}); // never answered: the form stays pre-rendered
+    await auditPage.goto(proxy.url, { waitUntil: "domcontentloaded" });
+    await auditPage.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
+    const results = await auditPage.evaluate(() => window.axe.run(document.querySelector("setter-contact-form"), { resultTypes: ["violations"] }));
+    const serious = results.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+    assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), []);
+    await audit.close();
 
     release();
     await widgetsLive(page);
-    // The caret is still in the last name: typing goes on where it was.
-    await page.keyboard.type("lace");
+    // The caret is still at the start of the last name: typing goes on there
+    // (a field written anew would have it at the end).
+    await page.keyboard.type("Love");
     assert.equal(await form.field("lastName").inputValue(), "Lovelace");
+    assert.equal(await form.status.textContent(), "", "the live form has nothing to say yet");
     assert.equal(await form.root.locator("[data-prerendered]").count(), 0, "the pre-rendered form is gone");
     assert.deepEqual(JSON.parse(await form.preview.textContent()), { id: 101, firstName: "Ada", lastName: "Lovelace" });
     await form.submit.click();
