@@ -11,6 +11,6 @@ pub mod proxy;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sandbox;
 
-/// The browser half on wasm32 only; its markup everywhere, so that the native
-/// side writes the pre-rendered form from the same code ([`widget::prerender`]).
+// The browser half on wasm32 only; its markup everywhere, so that the native
+// side writes the pre-rendered form from the same code (widget::prerender).
 pub mod widget;

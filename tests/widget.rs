@@ -1462,3 +1462,33 @@ async fn the_prerendered_form_looks_as_the_live_one_does() {
     assert_eq!(ours, theirs);
     prerendered.remove();
 }
+
+#[wasm_bindgen_test]
+async fn each_prerendered_form_is_taken_over_on_its_own_with_focus_in_an_email_input() {
+    // Two pre-rendered forms on one page; the second has the focus, in its
+    // email input (which has no selection to restore).
+    let (first_host, second_host) = (prerendered_host(), prerendered_host());
+    let type_in = |host: &HtmlElement, name: &str, value: &str| {
+        let root = host.shadow_root().unwrap();
+        let input: HtmlInputElement = root.query_selector(&format!("[name={name}]")).unwrap().unwrap().unchecked_into();
+        input.set_value(value);
+        input
+    };
+    type_in(&first_host, "firstName", "First");
+    type_in(&second_host, "firstName", "Second");
+    type_in(&second_host, "email", "ada@").focus().unwrap();
+
+    let first = mount_on(first_host, vec![], 15_000);
+    let second = mount_on(second_host, vec![], 15_000);
+    settle().await;
+
+    assert_eq!(first.input("firstName").value(), "First");
+    assert_eq!(first.input("email").value(), "");
+    assert_eq!(second.input("firstName").value(), "Second");
+    assert_eq!(second.input("email").value(), "ada@");
+    let focused: HtmlInputElement = second.focused().expect("focus is in the second form").unchecked_into();
+    assert_eq!(focused.name(), "email");
+    assert_eq!(second.error("email"), None, "the input being typed in stays quiet");
+    assert!(first.focused().is_none(), "the first form never had the focus");
+    assert_ne!(first.input("firstName").id(), second.input("firstName").id(), "live forms get ids of their own");
+}

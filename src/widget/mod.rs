@@ -18,6 +18,9 @@
 //! problem is shown ([`draft`]) and how an answer is worded ([`outcome`]). The
 //! one network call sits behind [`transport::Transport`], which tests stub.
 
+// The docs above link to the browser half, which a native build lacks.
+#![cfg_attr(not(target_arch = "wasm32"), allow(rustdoc::broken_intra_doc_links))]
+
 // Plain Rust, compiled on every target: what was typed and what the contract
 // says of it, and the form's markup and styles, which the native side also
 // writes into host pages as the pre-rendered form (see `prerender`).

@@ -20,7 +20,7 @@
 //! The styles are inline, a `<style>` in the template: a linked stylesheet
 //! inside the body holds the browser's parser until it has arrived, which
 //! cost some 50 ms here (`scripts/bench/tti`). A page whose Content Security
-//! Policy restricts styles allows this one by its hash, [`style_hash`], as
+//! Policy restricts styles allows this one by its hash, `style_hash`, as
 //! contact-proxy's own policy does.
 
 use super::Ids;
