@@ -2,18 +2,13 @@
 // files finished arriving, how long WebAssembly compiled and instantiated, and
 // when the form accepted input and when the widget was live; medians over N loads.
 //   node scripts/bench/tti-breakdown.mjs BASE_URL [LOADS]
-import { createRequire } from "node:module";
 
-const require = createRequire(new URL("../../tests/e2e/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
+// Debian's Chromium with the flags every browser test here uses.
+import { launchBrowser } from "../../tests/e2e/harness.mjs";
 
 const [base, loadsArg] = process.argv.slice(2);
 const loads = Number(loadsArg ?? 20);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run"],
-});
+const browser = await launchBrowser();
 
 async function coldLoad() {
   const context = await browser.newContext();

@@ -6,10 +6,9 @@
 // as soon as it is parsed; the widget's second figure is when the widget has
 // taken it over (its submit button enabled: validating, and able to send).
 //   node scripts/bench/tti.mjs BASE_URL [LOADS]
-import { createRequire } from "node:module";
 
-const require = createRequire(new URL("../../tests/e2e/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
+// Debian's Chromium with the flags every browser test here uses.
+import { launchBrowser } from "../../tests/e2e/harness.mjs";
 
 const [base, loadsArg] = process.argv.slice(2);
 const loads = Number(loadsArg ?? 20);
@@ -18,11 +17,7 @@ const pages = {
   widget: { path: "/widget-form.html", inShadowRoot: true },
 };
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run"],
-});
+const browser = await launchBrowser();
 
 async function coldLoad({ path, inShadowRoot }) {
   const context = await browser.newContext();
