@@ -277,7 +277,7 @@ pub(crate) fn contact_form(setup: Setup, parts: &Cell<Option<Parts>>) -> impl In
     let markup = markup::form(&ids, markup::Stage::Live);
     parts.set(Some(Parts { state, ids, sender }));
     leptos::html::form()
-        .class("scf-form")
+        .class(markup::FORM_CLASS)
         .attr("novalidate", "")
         .inner_html(markup)
 }

@@ -126,6 +126,13 @@ fn html(ids: &Ids) -> Html<'_> {
     }
 }
 
+/// The class of the element that holds a form, the shadow root's one child
+/// (the live form's and the pre-rendered one's alike).
+pub(super) const CONTAINER_CLASS: &str = "scf";
+/// The class of the `<form>` itself, which is `novalidate`: the contract's
+/// checks stand in for the browser's.
+pub(super) const FORM_CLASS: &str = "scf-form";
+
 /// What a pre-rendered form says beside its submit button until the widget
 /// takes over (and for good, if the widget's files never arrive).
 pub(super) const PRERENDERED_STATUS: &str = "Loading the form…";

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use super::css::CSS;
-use super::{Config, DEFAULT_ENDPOINT, Endpoint, Ids, element, form};
+use super::{Config, DEFAULT_ENDPOINT, Endpoint, Ids, element, form, markup};
 
 /// Why a form could not be mounted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,7 +92,7 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
         .create_element("div")
         .map_err(dom_error)?
         .unchecked_into();
-    container.set_class_name("scf");
+    container.set_class_name(markup::CONTAINER_CLASS);
     // Last before the live form goes in: nothing that can fail comes between
     // taking what was typed and handing it over.
     let typed = element::take_prerendered(&root);

@@ -8,14 +8,14 @@
 //! <setter-contact-form endpoint="/api/contacts"><template shadowrootmode="open">…</template></setter-contact-form>
 //! ```
 //!
-//! Its buttons are disabled, and its status says it is loading. When the widget mounts, it takes over (see
-//! `element`): what was typed moves into the live form, focus and caret with
-//! it, and the pre-rendered form goes. The markup comes from the same
-//! `markup::form` as the live form's and the styles are the same, so the two
-//! look the same. Until then its label and hints stay those of the default
-//! identifier kind, whatever kind is picked. The copies in this repository's pages (and
-//! `www/setter-contact-form.html`, the one hosts copy) are kept current by
-//! `tests/prerendered.rs`.
+//! Its buttons are disabled, and its status says it is loading. When the
+//! widget mounts, it takes over (see `element`): what was typed moves into the
+//! live form, focus and caret with it, and the pre-rendered form goes. The
+//! markup comes from the same `markup::form` as the live form's and the styles
+//! are the same, so the two look the same. Until then its label and hints stay
+//! those of the default identifier kind, whatever kind is picked. The copies in
+//! this repository's pages (and `www/setter-contact-form.html`, the one hosts
+//! copy) are kept current by `tests/prerendered.rs`.
 //!
 //! The styles are inline, a `<style>` in the template: a linked stylesheet
 //! inside the body holds the browser's parser until it has arrived, which
@@ -25,7 +25,7 @@
 
 use super::Ids;
 use super::css::CSS;
-use super::markup::{self, Stage};
+use super::markup::{self, CONTAINER_CLASS, FORM_CLASS, Stage};
 
 /// The attribute that marks a pre-rendered form's container; the element's
 /// snippet looks for it (`takePrerendered`).
@@ -37,7 +37,7 @@ pub fn template() -> String {
     let form = markup::form(&Ids::prerendered(), Stage::Prerendered);
     format!(
         "<template shadowrootmode=\"open\"><style>{CSS}</style>\
-         <div class=\"scf\" {MARK}><form class=\"scf-form\" novalidate>{form}</form></div></template>"
+         <div class=\"{CONTAINER_CLASS}\" {MARK}><form class=\"{FORM_CLASS}\" novalidate>{form}</form></div></template>"
     )
 }
 
