@@ -241,7 +241,11 @@ mod tests {
         answer.rsplit("\r\n\r\n").next().unwrap().to_owned()
     }
 
-    async fn start(limits: ServerLimits) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    /// A two-thread server whose answers name the thread that served them;
+    /// stopped by the sender, finished when its task is.
+    async fn start(
+        limits: ServerLimits,
+    ) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
         let app = Router::new().route("/", get(|| async { std::thread::current().name().unwrap_or("").to_owned() }));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
@@ -249,13 +253,13 @@ mod tests {
         let shutdown = async {
             let _ = stopped.await;
         };
-        tokio::spawn(serve_per_core(listener, app, shutdown, limits, 2));
-        (address, stop)
+        let server = tokio::spawn(serve_per_core(listener, app, shutdown, limits, 2));
+        (address, stop, server)
     }
 
     #[tokio::test]
     async fn connections_are_dealt_out_to_every_thread_in_turn() {
-        let (address, _stop) = start(ServerLimits::default()).await;
+        let (address, _stop, _server) = start(ServerLimits::default()).await;
         let mut threads = Vec::new();
         for _ in 0..4 {
             let mut connection = TcpStream::connect(address).await.unwrap();
@@ -269,7 +273,7 @@ mod tests {
     #[tokio::test]
     async fn the_connection_bound_holds_across_threads_and_frees_on_close() {
         let limits = ServerLimits { max_connections: 2, ..ServerLimits::default() };
-        let (address, _stop) = start(limits).await;
+        let (address, _stop, _server) = start(limits).await;
         let mut first = TcpStream::connect(address).await.unwrap();
         let mut second = TcpStream::connect(address).await.unwrap();
         thread_of(&mut first).await;
@@ -288,19 +292,7 @@ mod tests {
 
     #[tokio::test]
     async fn shutdown_stops_accepting_and_returns_once_drained() {
-        let app = Router::new().route("/", get(|| async { "ok" }));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(serve_per_core(
-            listener,
-            app,
-            async {
-                let _ = stopped.await;
-            },
-            ServerLimits::default(),
-            2,
-        ));
+        let (address, stop, server) = start(ServerLimits::default()).await;
         let mut open = TcpStream::connect(address).await.unwrap();
         thread_of(&mut open).await;
         stop.send(()).unwrap();
