@@ -1,4 +1,6 @@
-// Time to interactive, widget against a plain HTML form: median over N cold
+// Time to interactive, widget against a plain HTML form (and, for reference,
+// that form with one empty module script: what any scripted page pays, a
+// React form's too): median over N cold
 // loads each (a fresh browser context, so an empty cache), interleaved, from
 // contact-proxy on 127.0.0.1, in Debian's headless Chromium. The time is from
 // navigation start to the form accepting input: its identifier input there and
@@ -14,6 +16,7 @@ const [base, loadsArg] = process.argv.slice(2);
 const loads = Number(loadsArg ?? 20);
 const pages = {
   plain: { path: "/plain-form.html", inShadowRoot: false },
+  oneScript: { path: "/plain-form-one-script.html", inShadowRoot: false },
   widget: { path: "/widget-form.html", inShadowRoot: true },
 };
 
@@ -54,9 +57,10 @@ const median = (values) => {
 };
 
 for (const page of Object.values(pages)) await coldLoad(page); // warm the server, not the browser cache
-const times = { plain: [], widget: [], live: [] };
+const times = { plain: [], oneScript: [], widget: [], live: [] };
 for (let i = 0; i < loads; i++) {
   times.plain.push((await coldLoad(pages.plain)).input);
+  times.oneScript.push((await coldLoad(pages.oneScript)).input);
   const widget = await coldLoad(pages.widget);
   times.widget.push(widget.input);
   times.live.push(widget.live);
@@ -69,7 +73,9 @@ const plain = median(times.plain);
 const widget = median(times.widget);
 console.log(`cold loads: ${loads} each, interleaved, Chromium ${browser.version()}`);
 line("plain HTML form: accepts input", times.plain);
+line("  with one empty module script", times.oneScript);
 line("widget: accepts input", times.widget);
 line("widget: live (validates, can send)", times.live);
 console.log(`ratio widget / plain (accepts input): ${(widget / plain).toFixed(2)}x   live / plain: ${(median(times.live) / plain).toFixed(2)}x`);
+console.log(`ratio one empty script / plain: ${(median(times.oneScript) / plain).toFixed(2)}x   widget / one empty script: ${(widget / median(times.oneScript)).toFixed(2)}x`);
 console.log(`goal: <= 1.5x and <= 150 ms median: ${widget <= 150 && widget / plain <= 1.5 ? "met" : "NOT met"}`);
