@@ -1,10 +1,9 @@
 // Time to interactive, widget against a plain HTML form (and, for reference,
 // that form with one empty module script: what any scripted page pays, a
-// React form's too): median over N cold
-// loads each (a fresh browser context, so an empty cache), interleaved, from
-// contact-proxy on 127.0.0.1, in Debian's headless Chromium. The time is from
-// navigation start to the form accepting input: its identifier input there and
-// enabled. The widget's page holds the pre-rendered form, which accepts input
+// React form's too): median over N cold loads each (a fresh browser context,
+// so an empty cache), interleaved, from contact-proxy on 127.0.0.1, in
+// Debian's headless Chromium. The time is from navigation start to the form
+// accepting input: its identifier input there and enabled. The widget's page holds the pre-rendered form, which accepts input
 // as soon as it is parsed; the widget's second figure is when the widget has
 // taken it over (its submit button enabled: validating, and able to send).
 //   node scripts/bench/tti.mjs BASE_URL [LOADS]
