@@ -5,10 +5,8 @@
 //! the gateway sets it after sign-in and strips it from what browsers send. A
 //! request without it did not come through the gateway and is refused.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::HeaderName;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
 
@@ -17,19 +15,15 @@ use super::error::ApiError;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor(pub String);
 
-/// Middleware: 401 `unauthorized` without the header; otherwise records the [`Actor`].
-pub(super) async fn require_user(
-    State(header): State<HeaderName>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let user = request.headers().get(&header).and_then(|value| value.to_str().ok()).map(str::trim);
-    match user.filter(|user| !user.is_empty()) {
-        Some(user) => {
-            let actor = Actor(user.to_owned());
-            request.extensions_mut().insert(actor);
-            next.run(request).await
-        }
-        None => ApiError::Unauthorized(header.to_string()).into_response(),
-    }
+/// 401 `unauthorized` without the header named `header`; otherwise records the
+/// [`Actor`] in the request's extensions. Runs as tower-http's
+/// `ValidateRequestHeader`, like the origin check.
+pub(super) fn require_user(header: &HeaderName, request: &mut Request) -> Result<(), ApiError> {
+    let user = request.headers().get(header).and_then(|value| value.to_str().ok()).map(str::trim);
+    let Some(user) = user.filter(|user| !user.is_empty()) else {
+        return Err(ApiError::Unauthorized(header.to_string()));
+    };
+    let actor = Actor(user.to_owned());
+    request.extensions_mut().insert(actor);
+    Ok(())
 }

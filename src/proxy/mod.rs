@@ -26,12 +26,15 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request, Uri, header};
 use axum::routing::{get, put};
-use axum::{Json, middleware};
+use axum::Json;
+use axum::body::Body;
+use axum::response::IntoResponse;
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::validate_request::ValidateRequestHeaderLayer;
 
 pub use error::{ApiError, status_of};
 pub use identity::Actor;
@@ -131,10 +134,17 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-store"),
                 ))
-                .layer(middleware::from_fn_with_state(allowed.clone(), origin::require_allowed_origin))
+                .layer(ValidateRequestHeaderLayer::custom({
+                    let allowed = allowed.clone();
+                    move |request: &mut Request<Body>| {
+                        origin::require_allowed_origin(&allowed, request.headers()).map_err(ApiError::into_response)
+                    }
+                }))
                 .layer(cors(&allowed))
                 .option_layer(config.trusted_user_header.clone().map(|header| {
-                    middleware::from_fn_with_state(header, identity::require_user)
+                    ValidateRequestHeaderLayer::custom(move |request: &mut Request<Body>| {
+                        identity::require_user(&header, request).map_err(ApiError::into_response)
+                    })
                 }))
                 .option_layer(limit::layer(config.rate_limit_per_minute)),
         )
