@@ -33,7 +33,9 @@ type HttpClient = Client<HttpConnector, Full<Bytes>>;
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).filter(|arg| arg != "--bench").collect();
     let [listen, endpoint] = args.as_slice() else {
-        eprintln!("hyper_floor: run by scripts/bench/proxy-vs-nginx (arguments: LISTEN_ADDR UPSTREAM_ENDPOINT_URL)");
+        eprintln!(
+            "hyper_floor: run by scripts/bench/proxy-vs-nginx (arguments: LISTEN_ADDR UPSTREAM_ENDPOINT_URL)"
+        );
         return Ok(());
     };
     let listen: SocketAddr = listen.parse().map_err(std::io::Error::other)?;
@@ -49,7 +51,9 @@ fn main() -> std::io::Result<()> {
         })
         .collect();
     for (stream, turn) in listener.incoming().zip((0..threads).cycle()) {
-        workers[turn].send(stream?).map_err(|_| std::io::Error::other("a serving thread stopped"))?;
+        workers[turn]
+            .send(stream?)
+            .map_err(|_| std::io::Error::other("a serving thread stopped"))?;
     }
     Ok(())
 }
@@ -79,7 +83,11 @@ fn serve(mut incoming: UnboundedReceiver<TcpStream>, endpoint: Uri) -> std::io::
 }
 
 /// The update sent on as it came, with the key; Setter's answer passed back.
-async fn forward(client: &HttpClient, endpoint: Uri, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn forward(
+    client: &HttpClient,
+    endpoint: Uri,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let exchange = async {
         let body = request.into_body().collect().await?.to_bytes();
         let upstream = Request::put(endpoint)
@@ -91,7 +99,9 @@ async fn forward(client: &HttpClient, endpoint: Uri, request: Request<Incoming>)
         let body = answer.into_body().collect().await?.to_bytes();
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>((status, body))
     };
-    let (status, body) = exchange.await.unwrap_or_else(|err| (StatusCode::BAD_GATEWAY, Bytes::from(err.to_string())));
+    let (status, body) = exchange
+        .await
+        .unwrap_or_else(|err| (StatusCode::BAD_GATEWAY, Bytes::from(err.to_string())));
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -9,7 +9,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use setter_contacts::contract::parse;
 
 fn full_update() -> String {
-    let metadata: Vec<String> = (0..10).map(|i| format!(r#""key{i}": "value number {i}""#)).collect();
+    let metadata: Vec<String> =
+        (0..10).map(|i| format!(r#""key{i}": "value number {i}""#)).collect();
     format!(
         r#"{{"id": 123456, "firstName": "Ada", "lastName": "Lovelace", "fullName": "Ada King, Countess of Lovelace",
             "phoneNumber": "+44 (20) 7946-0018", "email": "ada.lovelace@analytical-engine.example.co.uk",
@@ -23,9 +24,14 @@ fn bench(c: &mut Criterion) {
     assert!(parse(body.as_bytes()).is_ok(), "the benchmark measures the accepting path");
     let mut group = c.benchmark_group("contract");
     group.throughput(Throughput::Bytes(body.len() as u64));
-    group.bench_function("parse_and_validate_full_update", |b| b.iter(|| parse(black_box(body.as_bytes()))));
-    let rejected = body.replace("Europe/London", "europe/londn").replace("@analytical", "@@analytical");
-    group.bench_function("parse_and_reject_with_suggestion", |b| b.iter(|| parse(black_box(rejected.as_bytes()))));
+    group.bench_function("parse_and_validate_full_update", |b| {
+        b.iter(|| parse(black_box(body.as_bytes())))
+    });
+    let rejected =
+        body.replace("Europe/London", "europe/londn").replace("@analytical", "@@analytical");
+    group.bench_function("parse_and_reject_with_suggestion", |b| {
+        b.iter(|| parse(black_box(rejected.as_bytes())))
+    });
     group.finish();
 }
 

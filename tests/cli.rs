@@ -16,7 +16,13 @@ const BINARY: &str = env!("CARGO_BIN_EXE_contact-proxy");
 
 fn command() -> Command {
     let mut command = Command::new(BINARY);
-    for var in ["SETTER_API_KEY", "SETTER_API_KEY_FILE", "CONTACT_PROXY_DEMO", "CONTACT_PROXY_UPSTREAM", "RUST_LOG"] {
+    for var in [
+        "SETTER_API_KEY",
+        "SETTER_API_KEY_FILE",
+        "CONTACT_PROXY_DEMO",
+        "CONTACT_PROXY_UPSTREAM",
+        "RUST_LOG",
+    ] {
         command.env_remove(var);
     }
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -41,7 +47,8 @@ impl Running {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some((_, address)) = line.split_once("listening on http://") {
-                    let _ = tx.send(address.split_whitespace().next().unwrap_or_default().to_owned());
+                    let _ =
+                        tx.send(address.split_whitespace().next().unwrap_or_default().to_owned());
                 }
                 sink.lock().unwrap().push_str(&(line + "\n"));
             }
@@ -53,9 +60,9 @@ impl Running {
             let _ = stdout.read_to_string(&mut text);
             sink.lock().unwrap().push_str(&text);
         });
-        let address = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| {
-            panic!("contact-proxy did not start: {}", output.lock().unwrap())
-        });
+        let address = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("contact-proxy did not start: {}", output.lock().unwrap()));
         Running { child, url: format!("http://{address}"), output }
     }
 
@@ -105,7 +112,8 @@ fn wait_with_timeout(child: &mut Child, limit: Duration) -> Option<i32> {
 
 fn output_of(command: &mut Command) -> (Option<i32>, String) {
     let output = command.output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
     (output.status.code(), text)
 }
 
@@ -135,14 +143,19 @@ fn a_missing_or_empty_key_file_is_named() {
 
 #[test]
 fn bad_flags_are_refused_at_start() {
-    let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--allowed-origin", "admin.example.com"]));
+    let (code, text) = output_of(
+        command().env("SETTER_API_KEY", CANARY_KEY).args(["--allowed-origin", "admin.example.com"]),
+    );
     assert_eq!(code, Some(2));
     assert!(text.contains("scheme://host"), "{text}");
-    let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--dist", "/nonexistent/dist"]));
+    let (code, text) = output_of(
+        command().env("SETTER_API_KEY", CANARY_KEY).args(["--dist", "/nonexistent/dist"]),
+    );
     assert_eq!(code, Some(2));
     assert!(text.contains("trunk build"), "{text}");
     for upstream in ["chat.trysetter.com", "https://exa mple.com"] {
-        let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--upstream", upstream]));
+        let (code, text) =
+            output_of(command().env("SETTER_API_KEY", CANARY_KEY).args(["--upstream", upstream]));
         assert_eq!(code, Some(2), "{upstream}: {text}");
         assert!(text.contains("upstream") || text.contains("URL"), "{upstream}: {text}");
     }
@@ -157,7 +170,12 @@ fn bad_flags_are_refused_at_start() {
 fn help_shows_no_secret() {
     let key_file = std::env::temp_dir().join(format!("help-key-{}", std::process::id()));
     std::fs::write(&key_file, CANARY_KEY).unwrap();
-    let (code, text) = output_of(command().env("SETTER_API_KEY", CANARY_KEY).env("SETTER_API_KEY_FILE", &key_file).arg("--help"));
+    let (code, text) = output_of(
+        command()
+            .env("SETTER_API_KEY", CANARY_KEY)
+            .env("SETTER_API_KEY_FILE", &key_file)
+            .arg("--help"),
+    );
     assert_eq!(code, Some(0));
     assert!(text.contains("SETTER_API_KEY"), "help explains where the key comes from");
     assert!(!text.contains(CANARY_KEY), "{text}");
@@ -187,16 +205,27 @@ async fn the_key_is_in_no_answer_and_no_log_line_even_at_trace_level() {
         statuses.push(put_json(&proxy.url, body).await.status); // put_json asserts: no key in the answer
     }
     assert_eq!(statuses, [200, 502, 400, 400]);
-    assert_eq!(setter.requests()[0].headers["authorization"], format!("Bearer {CANARY_KEY}"), "the key did travel upstream");
+    assert_eq!(
+        setter.requests()[0].headers["authorization"],
+        format!("Bearer {CANARY_KEY}"),
+        "the key did travel upstream"
+    );
 
     let (code, log) = proxy.stop();
     assert_eq!(code, Some(0), "{log}");
     assert!(!log.contains(CANARY_KEY), "the key is in the log");
     assert!(!log.contains(secret_email), "field values stay out of the log");
-    let update_lines: Vec<&str> = log.lines().filter(|line| line.contains("update forwarded")).collect();
+    let update_lines: Vec<&str> =
+        log.lines().filter(|line| line.contains("update forwarded")).collect();
     assert_eq!(update_lines.len(), 2, "one line per forwarded update:\n{log}");
     let first = update_lines[0];
-    for part in ["request_id=", "identifier=id", "changed=firstName,email", "upstream_status=200", "latency_ms="] {
+    for part in [
+        "request_id=",
+        "identifier=id",
+        "changed=firstName,email",
+        "upstream_status=200",
+        "latency_ms=",
+    ] {
         assert!(first.contains(part), "{part} missing in {first}");
     }
     assert!(update_lines[1].contains("upstream_status=401"), "{}", update_lines[1]);
@@ -207,7 +236,10 @@ async fn the_key_file_is_read_and_trimmed() {
     let setter = FakeSetter::answering(Answer::updated()).await;
     let key_file = std::env::temp_dir().join(format!("key-{}", std::process::id()));
     std::fs::write(&key_file, format!("{CANARY_KEY}\n")).unwrap();
-    let proxy = Running::start(command(), &["--upstream", &setter.url, "--api-key-file", key_file.to_str().unwrap()]);
+    let proxy = Running::start(
+        command(),
+        &["--upstream", &setter.url, "--api-key-file", key_file.to_str().unwrap()],
+    );
     assert_eq!(put_json(&proxy.url, r#"{"id": 1, "firstName": "Ada"}"#).await.status, 200);
     assert_eq!(setter.requests()[0].headers["authorization"], format!("Bearer {CANARY_KEY}"));
     proxy.stop();
@@ -218,7 +250,8 @@ async fn the_key_file_is_read_and_trimmed() {
 async fn demo_mode_needs_no_key_and_shows_the_sandbox_contacts() {
     // One serving thread: the smallest setting still serves the demo.
     let proxy = Running::start(command(), &["--demo", "--threads", "1"]);
-    let reply = put_json(&proxy.url, r#"{"waId": "15550000102", "email": "grace@cobol.example"}"#).await;
+    let reply =
+        put_json(&proxy.url, r#"{"waId": "15550000102", "email": "grace@cobol.example"}"#).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let contacts: Vec<serde_json::Value> =
         get_json(&format!("{}/sandbox/contacts", proxy.url)).await;
@@ -239,7 +272,9 @@ async fn sigterm_lets_updates_in_flight_finish() {
     let in_flight: Vec<_> = (1..=50)
         .map(|id| {
             let url = proxy.url.clone();
-            tokio::spawn(async move { put_json(&url, &format!(r#"{{"id": {id}, "firstName": "A"}}"#)).await })
+            tokio::spawn(async move {
+                put_json(&url, &format!(r#"{{"id": {id}, "firstName": "A"}}"#)).await
+            })
         })
         .collect();
     // Wait until all fifty reached Setter, then ask the proxy to stop.
@@ -311,7 +346,10 @@ async fn sighup_reloads_the_key_file_and_a_bad_file_keeps_the_old_key() {
     let setter = FakeSetter::answering(Answer::updated()).await;
     let key_file = std::env::temp_dir().join(format!("rotating-key-{}", std::process::id()));
     std::fs::write(&key_file, "first-key\n").unwrap();
-    let proxy = Running::start(command(), &["--upstream", &setter.url, "--api-key-file", key_file.to_str().unwrap()]);
+    let proxy = Running::start(
+        command(),
+        &["--upstream", &setter.url, "--api-key-file", key_file.to_str().unwrap()],
+    );
     let body = r#"{"id": 1, "firstName": "Ada"}"#;
 
     assert_eq!(put_json(&proxy.url, body).await.status, 200);
@@ -325,7 +363,11 @@ async fn sighup_reloads_the_key_file_and_a_bad_file_keeps_the_old_key() {
     proxy.wait_for_log("API key not reloaded", 1);
     assert_eq!(put_json(&proxy.url, body).await.status, 200);
 
-    let keys: Vec<String> = setter.requests().iter().map(|r| r.headers["authorization"].to_str().unwrap().to_owned()).collect();
+    let keys: Vec<String> = setter
+        .requests()
+        .iter()
+        .map(|r| r.headers["authorization"].to_str().unwrap().to_owned())
+        .collect();
     assert_eq!(keys, ["Bearer first-key", "Bearer second-key", "Bearer second-key"]);
     let (_, log) = proxy.stop();
     assert!(!log.contains("second-key") && !log.contains("first-key"), "{log}");
@@ -337,7 +379,10 @@ async fn the_trusted_user_is_logged_as_the_actor() {
     let setter = FakeSetter::answering(Answer::updated()).await;
     let mut env = command();
     env.env("SETTER_API_KEY", CANARY_KEY);
-    let proxy = Running::start(env, &["--upstream", &setter.url, "--trusted-user-header", "X-Forwarded-Email"]);
+    let proxy = Running::start(
+        env,
+        &["--upstream", &setter.url, "--trusted-user-header", "X-Forwarded-Email"],
+    );
     let request = reqwest::Client::new()
         .put(format!("{}/api/contacts", proxy.url))
         .header("content-type", "application/json")

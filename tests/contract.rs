@@ -4,7 +4,9 @@
 use proptest::prelude::*;
 use serde_json::json;
 use setter_contacts::contract::wire::ErrorCode;
-use setter_contacts::contract::{ContactUpdate, Rejection, parse, parse_contact_id, to_pretty_json};
+use setter_contacts::contract::{
+    ContactUpdate, Rejection, parse, parse_contact_id, to_pretty_json,
+};
 
 fn parse_value(value: serde_json::Value) -> Result<ContactUpdate, Rejection> {
     parse(value.to_string().as_bytes()).map(|valid| valid.update().clone())
@@ -61,7 +63,9 @@ fn no_identifier_is_missing_identifier_and_still_lists_bad_fields() {
 
 #[test]
 fn identifier_alone_is_nothing_to_update() {
-    for body in [json!({"id": 5}), json!({"waId": "123"}), json!({"smsPhoneNumber": "+15551234567"})] {
+    for body in
+        [json!({"id": 5}), json!({"waId": "123"}), json!({"smsPhoneNumber": "+15551234567"})]
+    {
         assert_eq!(parse_value(body).unwrap_err(), Rejection::NothingToUpdate);
     }
 }
@@ -77,7 +81,15 @@ fn every_problem_is_reported_at_once() {
     let names: Vec<&str> = rejection.fields().keys().map(String::as_str).collect();
     assert_eq!(
         names,
-        ["defaultTimeZone", "email", "firstName", "metadata.bad", "phoneNumber", "shoeSize", "waId"]
+        [
+            "defaultTimeZone",
+            "email",
+            "firstName",
+            "metadata.bad",
+            "phoneNumber",
+            "shoeSize",
+            "waId"
+        ]
     );
     assert!(rejection.to_string().contains("7 fields are not valid"), "{rejection}");
 }
@@ -140,7 +152,17 @@ fn id_must_be_a_positive_safe_integer_number() {
         let update = parse_value(json!({"id": good, "firstName": "Ada"})).unwrap();
         assert_eq!(update.id, Some(good));
     }
-    for bad in [json!(0), json!(-3), json!(1.5), json!(2.0), json!(9_007_199_254_740_992u64), json!("7"), json!(null), json!(true), json!([1])] {
+    for bad in [
+        json!(0),
+        json!(-3),
+        json!(1.5),
+        json!(2.0),
+        json!(9_007_199_254_740_992u64),
+        json!("7"),
+        json!(null),
+        json!(true),
+        json!([1]),
+    ] {
         let message = field_error(json!({"id": bad.clone(), "firstName": "Ada"}), "id");
         assert!(message.is_some(), "id={bad} should be rejected");
     }
@@ -186,7 +208,9 @@ fn phone_numbers_are_normalized_before_forwarding() {
 
 #[test]
 fn phone_numbers_need_seven_to_fifteen_digits() {
-    for bad in ["123456", "1234567890123456", "++1234567", "1+234567", "555-CALL-NOW", "", "+", "12 34 56"] {
+    for bad in
+        ["123456", "1234567890123456", "++1234567", "1+234567", "555-CALL-NOW", "", "+", "12 34 56"]
+    {
         let message = assert_rejects("phoneNumber", json!(bad));
         assert!(message.contains("7 to 15 digits"), "{bad:?}: {message}");
     }
@@ -208,8 +232,18 @@ fn email_follows_the_html_rule() {
     }
     let long_label = format!("a@{}.com", "b".repeat(64));
     for bad in [
-        "", "plain", "@example.com", "a@", "a@@b.com", "a b@example.com", "a@example..com",
-        "a@-example.com", "a@example-.com", "a@exa_mple.com", "ünï@example.com", " a@b.com",
+        "",
+        "plain",
+        "@example.com",
+        "a@",
+        "a@@b.com",
+        "a b@example.com",
+        "a@example..com",
+        "a@-example.com",
+        "a@example-.com",
+        "a@exa_mple.com",
+        "ünï@example.com",
+        " a@b.com",
         long_label.as_str(),
     ] {
         assert_rejects("email", json!(bad));
@@ -233,7 +267,9 @@ fn email_is_at_most_254_characters() {
 
 #[test]
 fn time_zones_are_exact_iana_names_with_suggestions() {
-    for good in ["Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC", "US/Pacific", "Etc/GMT-14"] {
+    for good in
+        ["Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC", "US/Pacific", "Etc/GMT-14"]
+    {
         assert_accepts("defaultTimeZone", json!(good), json!(good));
     }
     let message = assert_rejects("defaultTimeZone", json!("europe/berlin"));
@@ -254,7 +290,14 @@ fn names_are_trimmed_bounded_and_printable() {
     assert_accepts("fullName", json!("Ada Lovelace"), json!("Ada Lovelace"));
     assert_accepts("lastName", json!("Ł".repeat(100)), json!("Ł".repeat(100)));
     for field in ["firstName", "lastName", "fullName"] {
-        for bad in [json!(""), json!("   "), json!("a".repeat(101)), json!("Ada\nLovelace"), json!("A\u{7}"), json!(["Ada"])] {
+        for bad in [
+            json!(""),
+            json!("   "),
+            json!("a".repeat(101)),
+            json!("Ada\nLovelace"),
+            json!("A\u{7}"),
+            json!(["Ada"]),
+        ] {
             assert_rejects(field, bad);
         }
     }
@@ -305,7 +348,8 @@ fn arb_text() -> impl Strategy<Value = String> {
         "[a-zA-Z0-9 .+()@_-]{0,30}",
         "\\+?[0-9 ().-]{5,20}",
         "[a-z]{1,8}@[a-z]{1,8}\\.[a-z]{2,3}",
-        proptest::sample::select(vec!["Europe/Berlin", "UTC", "europe/paris", "Asia/Tokio"]).prop_map(str::to_owned),
+        proptest::sample::select(vec!["Europe/Berlin", "UTC", "europe/paris", "Asia/Tokio"])
+            .prop_map(str::to_owned),
     ]
 }
 
@@ -328,8 +372,17 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
 
 fn arb_body() -> impl Strategy<Value = serde_json::Value> {
     let names = proptest::sample::select(vec![
-        "id", "waId", "smsPhoneNumber", "firstName", "lastName", "fullName", "phoneNumber",
-        "email", "defaultTimeZone", "metadata", "other",
+        "id",
+        "waId",
+        "smsPhoneNumber",
+        "firstName",
+        "lastName",
+        "fullName",
+        "phoneNumber",
+        "email",
+        "defaultTimeZone",
+        "metadata",
+        "other",
     ]);
     let value = prop_oneof![
         1 => arb_json(),
@@ -337,8 +390,9 @@ fn arb_body() -> impl Strategy<Value = serde_json::Value> {
         1 => (1u64..10_000).prop_map(|n| json!(n)),
         1 => prop::collection::btree_map("[a-z]{0,8}", arb_text(), 0..4).prop_map(|m| json!(m)),
     ];
-    prop::collection::btree_map(names, value, 0..8)
-        .prop_map(|map| serde_json::Value::Object(map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+    prop::collection::btree_map(names, value, 0..8).prop_map(|map| {
+        serde_json::Value::Object(map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    })
 }
 
 proptest! {

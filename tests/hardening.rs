@@ -26,13 +26,29 @@ fn put(proxy: &str) -> reqwest::RequestBuilder {
 #[tokio::test]
 async fn cross_site_requests_are_refused_unless_their_origin_is_allowed() {
     let setter = FakeSetter::answering(Answer::updated()).await;
-    let proxy = proxy_with(&setter.url, |c| c.allowed_origins = vec!["https://admin.example.com".into()]).await;
+    let proxy =
+        proxy_with(&setter.url, |c| c.allowed_origins = vec!["https://admin.example.com".into()])
+            .await;
 
     let reply = send(put(&proxy).header("sec-fetch-site", "cross-site")).await;
-    assert_eq!((reply.status, reply.code().as_str()), (403, "origin_not_allowed"), "no Origin, cross-site");
-    let reply = send(put(&proxy).header("sec-fetch-site", "cross-site").header("origin", proxy.as_str())).await;
-    assert_eq!(reply.status, 403, "a cross-site request is not the proxy's own page, whatever Host says");
-    let reply = send(put(&proxy).header("sec-fetch-site", "cross-site").header("origin", "https://admin.example.com")).await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (403, "origin_not_allowed"),
+        "no Origin, cross-site"
+    );
+    let reply =
+        send(put(&proxy).header("sec-fetch-site", "cross-site").header("origin", proxy.as_str()))
+            .await;
+    assert_eq!(
+        reply.status, 403,
+        "a cross-site request is not the proxy's own page, whatever Host says"
+    );
+    let reply = send(
+        put(&proxy)
+            .header("sec-fetch-site", "cross-site")
+            .header("origin", "https://admin.example.com"),
+    )
+    .await;
     assert_eq!(reply.status, 200, "allowed origin");
     for site in ["same-origin", "same-site", "none"] {
         assert_eq!(send(put(&proxy).header("sec-fetch-site", site)).await.status, 200, "{site}");
@@ -43,7 +59,9 @@ async fn cross_site_requests_are_refused_unless_their_origin_is_allowed() {
 #[tokio::test]
 async fn preflights_are_answered_for_allowed_origins_only_and_never_with_a_wildcard() {
     let setter = FakeSetter::answering(Answer::updated()).await;
-    let proxy = proxy_with(&setter.url, |c| c.allowed_origins = vec!["https://admin.example.com".into()]).await;
+    let proxy =
+        proxy_with(&setter.url, |c| c.allowed_origins = vec!["https://admin.example.com".into()])
+            .await;
     let preflight = |origin: &str| {
         reqwest::Client::new()
             .request(reqwest::Method::OPTIONS, format!("{proxy}/api/contacts"))
@@ -63,7 +81,11 @@ async fn preflights_are_answered_for_allowed_origins_only_and_never_with_a_wildc
     let refused = preflight("https://evil.example").await.unwrap();
     assert_eq!(refused.status(), 403);
     assert!(!refused.headers().contains_key("access-control-allow-origin"));
-    let refused = Reply { status: 403, headers: refused.headers().clone(), body: refused.text().await.unwrap() };
+    let refused = Reply {
+        status: 403,
+        headers: refused.headers().clone(),
+        body: refused.text().await.unwrap(),
+    };
     assert_eq!(refused.code(), "origin_not_allowed");
 
     let actual = send(put(&proxy).header("origin", "https://admin.example.com")).await;
@@ -118,7 +140,11 @@ async fn a_client_over_its_rate_gets_429_with_retry_after_and_others_are_unaffec
 async fn without_identity_the_limit_is_per_address_and_zero_turns_it_off() {
     let setter = FakeSetter::answering(Answer::updated()).await;
     let limited = proxy_with(&setter.url, |c| c.rate_limit_per_minute = 2).await;
-    let statuses = [send(put(&limited)).await.status, send(put(&limited)).await.status, send(put(&limited)).await.status];
+    let statuses = [
+        send(put(&limited)).await.status,
+        send(put(&limited)).await.status,
+        send(put(&limited)).await.status,
+    ];
     assert_eq!(statuses, [200, 200, 429]);
 
     let unlimited = proxy_with(&setter.url, |c| c.rate_limit_per_minute = 0).await;
@@ -153,21 +179,28 @@ async fn answers_carry_security_headers_and_the_widget_a_strict_csp() {
     ] {
         assert!(csp.contains(directive), "{directive} missing in {csp}");
     }
-    assert!(!csp.contains("unsafe-inline") && !csp.contains(" 'unsafe-eval'"), "nothing inline, no eval: {csp}");
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains(" 'unsafe-eval'"),
+        "nothing inline, no eval: {csp}"
+    );
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
 
     let api = send(put(&proxy)).await;
     assert_eq!(api.headers["cache-control"], "no-store");
     assert_eq!(api.headers["x-content-type-options"], "nosniff");
-    let refused = send(reqwest::Client::new().put(format!("{proxy}/api/contacts")).body(BODY)).await;
+    let refused =
+        send(reqwest::Client::new().put(format!("{proxy}/api/contacts")).body(BODY)).await;
     assert_eq!(refused.headers["cache-control"], "no-store", "errors too");
     std::fs::remove_dir_all(dist).unwrap();
 }
 
 #[test]
 fn a_frame_ancestors_value_that_would_inject_directives_is_refused() {
-    let config = |value: &str| proxy::Config { frame_ancestors: value.into(), ..proxy::Config::new("http://127.0.0.1:1", canary_key()) };
+    let config = |value: &str| proxy::Config {
+        frame_ancestors: value.into(),
+        ..proxy::Config::new("http://127.0.0.1:1", canary_key())
+    };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let _guard = runtime.enter();
     for bad in ["'self'; script-src *", "'self'\r\nX: y", ""] {
@@ -178,7 +211,11 @@ fn a_frame_ancestors_value_that_would_inject_directives_is_refused() {
 
 // --- Slow and hostile clients. ---
 
-async fn proxy_with_limits(upstream: &str, limits: proxy::ServerLimits, body_timeout: Duration) -> String {
+async fn proxy_with_limits(
+    upstream: &str,
+    limits: proxy::ServerLimits,
+    body_timeout: Duration,
+) -> String {
     let mut config = proxy::Config::new(upstream, canary_key());
     config.body_read_timeout = body_timeout;
     let app = proxy::router(&config).unwrap();
@@ -197,7 +234,10 @@ async fn read_all(socket: &mut TcpStream, limit: Duration) -> String {
 #[tokio::test]
 async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     let setter = FakeSetter::answering(Answer::updated()).await;
-    let limits = proxy::ServerLimits { header_read_timeout: Duration::from_millis(300), ..Default::default() };
+    let limits = proxy::ServerLimits {
+        header_read_timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
     let address = proxy_with_limits(&setter.url, limits, Duration::from_secs(5)).await;
     let mut socket = TcpStream::connect(&address).await.unwrap();
     socket.write_all(b"PUT /api/contacts HTTP/1.1\r\nHost: x\r\n").await.unwrap();
@@ -211,7 +251,8 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 #[tokio::test]
 async fn a_body_that_never_arrives_is_408_request_timeout() {
     let setter = FakeSetter::answering(Answer::updated()).await;
-    let address = proxy_with_limits(&setter.url, Default::default(), Duration::from_millis(300)).await;
+    let address =
+        proxy_with_limits(&setter.url, Default::default(), Duration::from_millis(300)).await;
     let mut socket = TcpStream::connect(&address).await.unwrap();
     socket
         .write_all(b"PUT /api/contacts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"id\": 1,")
@@ -226,7 +267,11 @@ async fn a_body_that_never_arrives_is_408_request_timeout() {
 #[tokio::test]
 async fn connections_beyond_the_bound_wait_for_a_free_slot() {
     let setter = FakeSetter::answering(Answer::updated()).await;
-    let limits = proxy::ServerLimits { max_connections: 1, header_read_timeout: Duration::from_millis(500), ..Default::default() };
+    let limits = proxy::ServerLimits {
+        max_connections: 1,
+        header_read_timeout: Duration::from_millis(500),
+        ..Default::default()
+    };
     let address = proxy_with_limits(&setter.url, limits, Duration::from_secs(5)).await;
     // The only slot: held by a client that sends nothing.
     let _idle = TcpStream::connect(&address).await.unwrap();
@@ -234,7 +279,11 @@ async fn connections_beyond_the_bound_wait_for_a_free_slot() {
     let started = Instant::now();
     let reply = send(put(&format!("http://{address}"))).await;
     assert_eq!(reply.status, 200);
-    assert!(started.elapsed() >= Duration::from_millis(300), "waited for the idle client's timeout: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "waited for the idle client's timeout: {:?}",
+        started.elapsed()
+    );
 }
 
 // --- A misbehaving Setter. ---

@@ -37,11 +37,7 @@ fn with_current_template(page: &str, template: &str) -> (String, usize) {
     let mut rest = page;
     let mut prerendered = 0;
     while let Some(start) = rest.find(OPEN) {
-        let tag_end = start
-            + rest[start..]
-                .find('>')
-                .expect("the element's start tag ends")
-            + 1;
+        let tag_end = start + rest[start..].find('>').expect("the element's start tag ends") + 1;
         let close = tag_end + rest[tag_end..].find(CLOSE).expect("the element is closed");
         out.push_str(&rest[..tag_end]);
         if !rest[tag_end..close].trim().is_empty() {
@@ -78,11 +74,9 @@ fn every_copy_of_the_prerendered_form_is_current() {
         stale.push("www/setter-contact-form.html");
     }
     // Each page and how many of its forms are pre-rendered.
-    for (page, expected) in [
-        ("www/index.html", 1),
-        ("www/two-forms.html", 1),
-        ("scripts/bench/widget-form.html", 1),
-    ] {
+    for (page, expected) in
+        [("www/index.html", 1), ("www/two-forms.html", 1), ("scripts/bench/widget-form.html", 1)]
+    {
         let text = std::fs::read_to_string(path(page)).unwrap();
         let (current, prerendered) = with_current_template(&text, &template);
         assert_eq!(prerendered, expected, "pre-rendered forms in {page}");
@@ -99,16 +93,10 @@ fn every_copy_of_the_prerendered_form_is_current() {
 #[test]
 fn the_template_is_one_declarative_shadow_root_with_every_field() {
     let template = prerender::template();
-    assert!(
-        template.starts_with("<template shadowrootmode=\"open\">"),
-        "{template}"
-    );
+    assert!(template.starts_with("<template shadowrootmode=\"open\">"), "{template}");
     assert!(template.ends_with("</template>"));
     assert_eq!(template.matches("<template").count(), 1);
-    assert!(
-        !template.contains('\n'),
-        "one line, so a page's copy is easy to replace"
-    );
+    assert!(!template.contains('\n'), "one line, so a page's copy is easy to replace");
     // Styled from the first paint, with no request the parser would wait for.
     assert_eq!(template.matches("<style>").count(), 1);
     assert!(!template.contains("<link"));
@@ -136,7 +124,10 @@ fn the_template_is_one_declarative_shadow_root_with_every_field() {
     // Nothing in it works before the widget does: its buttons wait, disabled.
     assert_eq!(template.matches("<button").count(), 2);
     assert_eq!(template.matches(" disabled").count(), 2);
-    assert!(template.contains("aria-describedby='setter-cf0-status'>"), "the submit button says why it waits");
+    assert!(
+        template.contains("aria-describedby='setter-cf0-status'>"),
+        "the submit button says why it waits"
+    );
 }
 
 #[test]
@@ -160,10 +151,7 @@ fn the_style_hash_is_the_csp_hash_of_the_templates_style() {
     // CSP hashes the element's text as it is in the page: SHA-256, base64.
     let digest = ring::digest::digest(&ring::digest::SHA256, style.as_bytes());
     use base64::Engine;
-    let expected = format!(
-        "'sha256-{}'",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    );
+    let expected = format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest));
     assert_eq!(prerender::style_hash(), expected);
     assert_eq!(expected.len(), "'sha256-'".len() + 44);
 }

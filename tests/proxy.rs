@@ -44,7 +44,14 @@ async fn forwards_the_normalized_update_with_the_key_and_nothing_else() {
         assert!(!forwarded.headers.contains_key(browser_only), "{browser_only} leaked upstream");
     }
     let names: BTreeSet<&str> = forwarded.headers.keys().map(|name| name.as_str()).collect();
-    let expected = BTreeSet::from(["accept", "authorization", "content-length", "content-type", "host", "user-agent"]);
+    let expected = BTreeSet::from([
+        "accept",
+        "authorization",
+        "content-length",
+        "content-type",
+        "host",
+        "user-agent",
+    ]);
     assert_eq!(names, expected, "only the proxy's own headers travel");
 }
 
@@ -62,7 +69,9 @@ async fn two_hundred_concurrent_updates_are_each_forwarded_once() {
     let proxy = proxy_to(&setter.url).await;
     let updates = (1..=200).map(|id| {
         let proxy = proxy.clone();
-        tokio::spawn(async move { put_json(&proxy, &format!(r#"{{"id": {id}, "lastName": "N{id}"}}"#)).await })
+        tokio::spawn(async move {
+            put_json(&proxy, &format!(r#"{{"id": {id}, "lastName": "N{id}"}}"#)).await
+        })
     });
     for update in updates.collect::<Vec<_>>() {
         assert_eq!(update.await.unwrap().status, 200);
@@ -91,7 +100,13 @@ async fn refused(build: impl FnOnce(&reqwest::Client, &str) -> reqwest::RequestB
 #[tokio::test]
 async fn bodies_that_are_not_json_are_unsupported_media_type() {
     let body = r#"{"id": 1, "firstName": "Ada"}"#;
-    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("multipart/form-data; boundary=x"), Some("application/jsonp")] {
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("application/jsonp"),
+    ] {
         let reply = refused(|client, proxy| {
             let request = client.put(format!("{proxy}/api/contacts")).body(body);
             match content_type {
@@ -100,7 +115,11 @@ async fn bodies_that_are_not_json_are_unsupported_media_type() {
             }
         })
         .await;
-        assert_eq!((reply.status, reply.code().as_str()), (415, "unsupported_media_type"), "{content_type:?}");
+        assert_eq!(
+            (reply.status, reply.code().as_str()),
+            (415, "unsupported_media_type"),
+            "{content_type:?}"
+        );
         assert!(reply.json()["error"]["message"].as_str().unwrap().contains("application/json"));
     }
 }
@@ -109,7 +128,10 @@ async fn bodies_that_are_not_json_are_unsupported_media_type() {
 async fn bodies_over_16_kib_are_payload_too_large() {
     let big = format!(r#"{{"id": 1, "fullName": "{}"}}"#, "a".repeat(17 * 1024));
     let reply = refused(|client, proxy| {
-        client.put(format!("{proxy}/api/contacts")).header("content-type", "application/json").body(big.clone())
+        client
+            .put(format!("{proxy}/api/contacts"))
+            .header("content-type", "application/json")
+            .body(big.clone())
     })
     .await;
     assert_eq!((reply.status, reply.code().as_str()), (413, "payload_too_large"));
@@ -134,7 +156,8 @@ async fn bodies_over_16_kib_are_payload_too_large() {
 /// Writes `request` as is to the proxy's socket and reads the whole answer.
 async fn raw_exchange(proxy: &str, request: &[u8]) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut socket = tokio::net::TcpStream::connect(proxy.trim_start_matches("http://")).await.unwrap();
+    let mut socket =
+        tokio::net::TcpStream::connect(proxy.trim_start_matches("http://")).await.unwrap();
     // The proxy may answer and close before reading everything; that is fine.
     let _ = socket.write_all(request).await;
     let mut answer = Vec::new();
@@ -144,9 +167,17 @@ async fn raw_exchange(proxy: &str, request: &[u8]) -> String {
 
 #[tokio::test]
 async fn malformed_json_is_bad_json_and_says_where() {
-    for (body, needle) in [("{\"id\": 1,", "line 1"), ("id=1", "line 1 column 1"), ("", "ends too early"), ("[]", "found an array")] {
+    for (body, needle) in [
+        ("{\"id\": 1,", "line 1"),
+        ("id=1", "line 1 column 1"),
+        ("", "ends too early"),
+        ("[]", "found an array"),
+    ] {
         let reply = refused(|client, proxy| {
-            client.put(format!("{proxy}/api/contacts")).header("content-type", "application/json").body(body)
+            client
+                .put(format!("{proxy}/api/contacts"))
+                .header("content-type", "application/json")
+                .body(body)
         })
         .await;
         assert_eq!((reply.status, reply.code().as_str()), (400, "bad_json"), "{body:?}");
@@ -160,32 +191,54 @@ async fn contract_rejections_carry_their_kind_and_every_field() {
     let cases = [
         (json!({"firstName": "Ada"}), "missing_identifier", vec!["id"]),
         (json!({"id": 7}), "nothing_to_update", vec![]),
-        (json!({"id": 7, "email": "nope", "nickname": "x", "defaultTimeZone": "europe/berlin"}), "invalid_field", vec!["defaultTimeZone", "email", "nickname"]),
-        (json!({"id": "7", "firstName": null, "metadata": {"n": 1}}), "invalid_field", vec!["firstName", "id", "metadata.n"]),
+        (
+            json!({"id": 7, "email": "nope", "nickname": "x", "defaultTimeZone": "europe/berlin"}),
+            "invalid_field",
+            vec!["defaultTimeZone", "email", "nickname"],
+        ),
+        (
+            json!({"id": "7", "firstName": null, "metadata": {"n": 1}}),
+            "invalid_field",
+            vec!["firstName", "id", "metadata.n"],
+        ),
         (json!({"id": 1.5, "metadata": ["a"]}), "invalid_field", vec!["id", "metadata"]),
     ];
     for (body, code, fields) in cases {
         let reply = refused(|client, proxy| {
-            client.put(format!("{proxy}/api/contacts")).header("content-type", "application/json").body(body.to_string())
+            client
+                .put(format!("{proxy}/api/contacts"))
+                .header("content-type", "application/json")
+                .body(body.to_string())
         })
         .await;
         assert_eq!((reply.status, reply.code().as_str()), (400, code), "{body}");
         let json = reply.json();
-        let got: Vec<String> = json["error"]["fields"].as_object().map_or(vec![], |f| f.keys().cloned().collect());
+        let got: Vec<String> =
+            json["error"]["fields"].as_object().map_or(vec![], |f| f.keys().cloned().collect());
         assert_eq!(got, fields, "{body}");
     }
     let reply = refused(|client, proxy| {
-        client.put(format!("{proxy}/api/contacts")).header("content-type", "application/json").body(r#"{"id": 1, "defaultTimeZone": "europe/berlin"}"#)
+        client
+            .put(format!("{proxy}/api/contacts"))
+            .header("content-type", "application/json")
+            .body(r#"{"id": 1, "defaultTimeZone": "europe/berlin"}"#)
     })
     .await;
-    assert!(reply.json()["error"]["fields"]["defaultTimeZone"].as_str().unwrap().contains("did you mean Europe/Berlin?"));
+    assert!(
+        reply.json()["error"]["fields"]["defaultTimeZone"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean Europe/Berlin?")
+    );
 }
 
 // --- Setter's answers. ---
 
 async fn reply_to(answer: Answer) -> Reply {
     let setter = FakeSetter::answering(answer).await;
-    let proxy = proxy_with(&setter.url, |config| config.upstream_timeout = Duration::from_millis(500)).await;
+    let proxy =
+        proxy_with(&setter.url, |config| config.upstream_timeout = Duration::from_millis(500))
+            .await;
     let reply = put_json(&proxy, r#"{"waId": "15551234567", "firstName": "Ada"}"#).await;
     assert!(!setter.requests().is_empty(), "Setter was called");
     reply
@@ -219,7 +272,10 @@ async fn setter_answers_map_to_the_envelope() {
 async fn setter_400_passes_its_message_on_trimmed_and_bounded() {
     let reply = reply_to(Answer::new(400, r#"{"error": "  Invalid email format \n"}"#)).await;
     assert_eq!((reply.status, reply.code().as_str()), (400, "invalid_field"));
-    assert_eq!(reply.json()["error"]["message"], "Setter rejected the update: Invalid email format");
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "Setter rejected the update: Invalid email format"
+    );
 
     let reply = reply_to(Answer::new(400, "plain text reason")).await;
     assert_eq!(reply.json()["error"]["message"], "Setter rejected the update: plain text reason");
@@ -268,11 +324,21 @@ async fn only_own_and_allowed_origins_may_update() {
             None => request,
         }
     };
-    for origin in [None, Some(proxy.clone()), Some("https://admin.example.com".into()), Some("https://ADMIN.example.com".into())] {
+    for origin in [
+        None,
+        Some(proxy.clone()),
+        Some("https://admin.example.com".into()),
+        Some("https://ADMIN.example.com".into()),
+    ] {
         assert_eq!(send(put(origin.clone())).await.status, 200, "{origin:?}");
     }
     let forwarded_so_far = setter.requests().len();
-    for origin in ["https://evil.example", "null", "http://admin.example.com", "https://admin.example.com.evil.example"] {
+    for origin in [
+        "https://evil.example",
+        "null",
+        "http://admin.example.com",
+        "https://admin.example.com.evil.example",
+    ] {
         let reply = send(put(Some(origin.into()))).await;
         assert_eq!((reply.status, reply.code().as_str()), (403, "origin_not_allowed"), "{origin}");
     }

@@ -96,7 +96,8 @@ async fn the_proxy_in_front_of_the_sandbox_reaches_every_outcome() {
     let running = sandbox::spawn_in_process().await.unwrap();
     let proxy = proxy_with(&running.url, |config| {
         config.api_key = setter_contacts::proxy::KeySlot::new(&running.key).unwrap()
-    }).await;
+    })
+    .await;
     let cases = [
         (json!({"id": 101, "lastName": "King"}), 200, None),
         (json!({"waId": "15550000102", "defaultTimeZone": "Europe/Paris"}), 200, None),

@@ -52,12 +52,7 @@ struct StubTransport(Rc<Stub>);
 impl Transport for StubTransport {
     fn send(&self, request: Request) -> Pending {
         self.0.requests.borrow_mut().push(request);
-        let reply = self
-            .0
-            .replies
-            .borrow_mut()
-            .pop_front()
-            .expect("a reply was scripted");
+        let reply = self.0.replies.borrow_mut().pop_front().expect("a reply was scripted");
         Box::pin(async move {
             match reply {
                 Reply::Answer(status, body) => Ok(RawResponse { status, body }),
@@ -97,10 +92,7 @@ fn new_host() -> HtmlElement {
 }
 
 fn mount_on(host: HtmlElement, replies: Vec<Reply>, timeout_ms: u32) -> Widget {
-    let stub = Rc::new(Stub {
-        replies: RefCell::new(replies.into()),
-        ..Stub::default()
-    });
+    let stub = Rc::new(Stub { replies: RefCell::new(replies.into()), ..Stub::default() });
     let config = Config {
         endpoint: Endpoint::Fixed("/api/contacts".into()),
         transport: Rc::new(StubTransport(Rc::clone(&stub))),
@@ -113,18 +105,11 @@ fn mount_on(host: HtmlElement, replies: Vec<Reply>, timeout_ms: u32) -> Widget {
         let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event| {
             events.borrow_mut().push(event);
         });
-        host.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
-            .unwrap();
+        host.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref()).unwrap();
         listener.forget();
     }
     let root = host.shadow_root().expect("the form lives in a shadow root");
-    Widget {
-        host,
-        root,
-        handle,
-        stub,
-        events,
-    }
+    Widget { host, root, handle, stub, events }
 }
 
 /// Lets Leptos apply pending updates to the DOM (they run as microtasks).
@@ -155,15 +140,12 @@ impl Widget {
     }
 
     fn get(&self, selector: &str) -> Element {
-        self.find(selector)
-            .unwrap_or_else(|| panic!("no element matches {selector}"))
+        self.find(selector).unwrap_or_else(|| panic!("no element matches {selector}"))
     }
 
     fn all(&self, selector: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(selector).unwrap();
-        (0..list.length())
-            .map(|i| list.item(i).unwrap().unchecked_into())
-            .collect()
+        (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
     }
 
     fn input(&self, name: &str) -> HtmlInputElement {
@@ -224,19 +206,11 @@ impl Widget {
     }
 
     fn status(&self) -> String {
-        self.get("[role=status]")
-            .text_content()
-            .unwrap()
-            .trim()
-            .to_owned()
+        self.get("[role=status]").text_content().unwrap().trim().to_owned()
     }
 
     fn alert(&self) -> String {
-        self.get("[role=alert]")
-            .text_content()
-            .unwrap()
-            .trim()
-            .to_owned()
+        self.get("[role=alert]").text_content().unwrap().trim().to_owned()
     }
 
     /// The error text an input points at through `aria-describedby`, if it is
@@ -273,9 +247,7 @@ impl Widget {
 
     fn event(&self, index: usize) -> (String, JsValue) {
         let events = self.events.borrow();
-        let event = events
-            .get(index)
-            .unwrap_or_else(|| panic!("no event #{index}"));
+        let event = events.get(index).unwrap_or_else(|| panic!("no event #{index}"));
         assert!(event.bubbles(), "{} bubbles", event.type_());
         assert!(event.composed(), "{} is composed", event.type_());
         (event.type_(), event.detail())
@@ -292,11 +264,7 @@ impl Drop for Widget {
 /// What the contract says about `update`'s field `name`.
 fn contract_says(update: ContactUpdate, name: &str) -> String {
     let rejection = update.validate().expect_err("the contract rejects it");
-    rejection
-        .fields()
-        .get(name)
-        .cloned()
-        .unwrap_or_else(|| panic!("{rejection:?} has no {name}"))
+    rejection.fields().get(name).cloned().unwrap_or_else(|| panic!("{rejection:?} has no {name}"))
 }
 
 fn field(detail: &JsValue, name: &str) -> JsValue {
@@ -310,11 +278,7 @@ fn json(text: &str) -> serde_json::Value {
 
 fn envelope(code: ErrorCode, message: &str, fields: FieldErrors) -> String {
     serde_json::to_string(&ErrorEnvelope {
-        error: ErrorBody {
-            code,
-            message: message.into(),
-            fields,
-        },
+        error: ErrorBody { code, message: message.into(), fields },
     })
     .unwrap()
 }
@@ -341,10 +305,7 @@ async fn every_input_is_named_as_the_api_and_visibly_labelled() {
         let id = input.id();
         assert!(!id.is_empty(), "{name} has an id");
         let label = w.get(&format!("label[for='{id}']"));
-        assert!(
-            !label.text_content().unwrap().trim().is_empty(),
-            "{name}'s label has text"
-        );
+        assert!(!label.text_content().unwrap().trim().is_empty(), "{name}'s label has text");
         assert!(
             label.unchecked_ref::<HtmlElement>().offset_height() > 0,
             "{name}'s label is visible"
@@ -360,11 +321,8 @@ async fn every_input_is_named_as_the_api_and_visibly_labelled() {
         .iter()
         .map(|o| (o.get_attribute("value").unwrap(), o.text_content().unwrap()))
         .collect();
-    let expected = [
-        ("id", "Contact ID"),
-        ("waId", "WhatsApp ID"),
-        ("smsPhoneNumber", "SMS phone number"),
-    ];
+    let expected =
+        [("id", "Contact ID"), ("waId", "WhatsApp ID"), ("smsPhoneNumber", "SMS phone number")];
     assert_eq!(options, expected.map(|(v, t)| (v.to_owned(), t.to_owned())));
     assert_eq!(select.value(), "id", "Contact ID is the default");
 
@@ -378,10 +336,7 @@ async fn every_input_is_named_as_the_api_and_visibly_labelled() {
 async fn the_time_zone_picker_offers_the_contracts_names() {
     let w = mount(vec![]);
     w.focus("defaultTimeZone").await;
-    let list_id = w
-        .input("defaultTimeZone")
-        .get_attribute("list")
-        .expect("a datalist");
+    let list_id = w.input("defaultTimeZone").get_attribute("list").expect("a datalist");
     let names: Vec<String> = w
         .all(&format!("datalist#{list_id} option"))
         .iter()
@@ -433,12 +388,13 @@ async fn the_browsers_own_zone_is_offered_once_the_form_is_up() {
     chip.focus().unwrap(); // as a keyboard user reaches it
     w.click_text(&format!("Use my time zone ({own})")).await;
     assert_eq!(w.input("defaultTimeZone").value(), own);
-    assert!(
-        w.all(".scf-chip").is_empty(),
-        "offered only while the input is empty"
-    );
+    assert!(w.all(".scf-chip").is_empty(), "offered only while the input is empty");
     let focused = w.focused().and_then(|element| element.get_attribute("name"));
-    assert_eq!(focused.as_deref(), Some("defaultTimeZone"), "focus moves from the picked chip to its input");
+    assert_eq!(
+        focused.as_deref(),
+        Some("defaultTimeZone"),
+        "focus moves from the picked chip to its input"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -454,14 +410,8 @@ async fn a_miscased_time_zone_shows_the_contracts_suggestion() {
         },
         "defaultTimeZone",
     );
-    assert!(
-        expected.contains("Europe/Berlin"),
-        "the contract suggests: {expected}"
-    );
-    assert_eq!(
-        w.error("defaultTimeZone").as_deref(),
-        Some(expected.as_str())
-    );
+    assert!(expected.contains("Europe/Berlin"), "the contract suggests: {expected}");
+    assert_eq!(w.error("defaultTimeZone").as_deref(), Some(expected.as_str()));
 
     w.click_text("Use Europe/Berlin").await;
     assert_eq!(w.input("defaultTimeZone").value(), "Europe/Berlin");
@@ -479,11 +429,8 @@ async fn a_zone_setter_refuses_gets_no_suggestion_of_itself() {
     w.type_into("defaultTimeZone", "Europe/Kyiv").await;
     w.submit().await;
     assert_eq!(w.error("defaultTimeZone").as_deref(), Some("Setter does not serve this zone."));
-    let chips: Vec<String> = w
-        .all(".scf-chip")
-        .iter()
-        .map(|chip| chip.text_content().unwrap_or_default())
-        .collect();
+    let chips: Vec<String> =
+        w.all(".scf-chip").iter().map(|chip| chip.text_content().unwrap_or_default()).collect();
     assert!(chips.iter().all(|chip| !chip.contains("Europe/Kyiv")), "{chips:?}");
 }
 
@@ -508,9 +455,7 @@ async fn the_minified_styles_read_as_the_source_does() {
     source.replace_sync(include_str!("../src/widget/style.css")).unwrap();
     let rules = |sheet: &web_sys::CssStyleSheet| -> Vec<String> {
         let list = sheet.css_rules().unwrap();
-        (0..list.length())
-            .map(|i| list.item(i).unwrap().css_text())
-            .collect()
+        (0..list.length()).map(|i| list.item(i).unwrap().css_text()).collect()
     };
     let (shipped, source) = (rules(&shipped), rules(&source));
     assert!(source.len() > 30, "the whole sheet: {} rules", source.len());
@@ -542,22 +487,12 @@ async fn the_preview_holds_only_filled_fields_and_the_id_as_a_number() {
         "{\n  \"id\": 42,\n  \"firstName\": \"Ada\",\n  \"email\": \"ada@example.com\"\n}"
     );
     let parsed = json(&w.preview());
-    assert_eq!(
-        parsed["id"].as_u64(),
-        Some(42),
-        "a JSON number, not a string"
-    );
-    assert!(
-        !w.preview().contains("key"),
-        "no key of any kind in the request"
-    );
+    assert_eq!(parsed["id"].as_u64(), Some(42), "a JSON number, not a string");
+    assert!(!w.preview().contains("key"), "no key of any kind in the request");
 
     // Emptying an input takes the field out again.
     w.type_into("firstName", "").await;
-    assert_eq!(
-        w.preview(),
-        "{\n  \"id\": 42,\n  \"email\": \"ada@example.com\"\n}"
-    );
+    assert_eq!(w.preview(), "{\n  \"id\": 42,\n  \"email\": \"ada@example.com\"\n}");
 }
 
 #[wasm_bindgen_test]
@@ -608,11 +543,7 @@ async fn errors_show_on_blur_with_aria_attributes() {
     assert_eq!(w.error("email"), None, "no error while still typing");
     w.leave("email").await;
     let expected = contract_says(
-        ContactUpdate {
-            id: Some(1),
-            email: Some("not-an-address".into()),
-            ..Default::default()
-        },
+        ContactUpdate { id: Some(1), email: Some("not-an-address".into()), ..Default::default() },
         "email",
     );
     assert_eq!(w.error("email").as_deref(), Some(expected.as_str()));
@@ -635,31 +566,12 @@ async fn an_error_appearing_on_blur_does_not_swallow_the_click_that_caused_it() 
         .unwrap();
     fire(&add, "pointerdown");
     w.leave("defaultTimeZone").await;
-    assert_eq!(
-        w.error("defaultTimeZone"),
-        None,
-        "held back while the pointer is down"
-    );
-    fire(
-        &web_sys::window()
-            .unwrap()
-            .document()
-            .unwrap()
-            .document_element()
-            .unwrap(),
-        "pointerup",
-    );
+    assert_eq!(w.error("defaultTimeZone"), None, "held back while the pointer is down");
+    fire(&web_sys::window().unwrap().document().unwrap().document_element().unwrap(), "pointerup");
     add.unchecked_ref::<HtmlElement>().click();
     settle().await;
-    assert_eq!(
-        w.all("input[name=metadataKey]").len(),
-        1,
-        "the click added a row"
-    );
-    assert!(
-        w.error("defaultTimeZone").is_some(),
-        "and then the error shows"
-    );
+    assert_eq!(w.all("input[name=metadataKey]").len(), 1, "the click added a row");
+    assert!(w.error("defaultTimeZone").is_some(), "and then the error shows");
 }
 
 #[wasm_bindgen_test]
@@ -681,30 +593,17 @@ async fn a_submit_with_errors_sends_nothing_and_focuses_the_first_invalid_input(
 
     assert!(w.requests().is_empty(), "nothing was sent");
     assert!(w.error("identifier").is_some());
-    assert!(
-        w.error("phoneNumber").is_some(),
-        "every problem shows on submit, touched or not"
-    );
+    assert!(w.error("phoneNumber").is_some(), "every problem shows on submit, touched or not");
     assert!(w.error("email").is_some());
     assert_eq!(w.error("firstName"), None);
     assert_eq!(w.focused(), Some(w.input("identifier").into()));
-    assert_eq!(
-        w.alert(),
-        "Nothing was sent — fix the marked fields and submit again"
-    );
-    assert!(
-        w.events.borrow().is_empty(),
-        "a form that was not sent dispatches nothing"
-    );
+    assert_eq!(w.alert(), "Nothing was sent — fix the marked fields and submit again");
+    assert!(w.events.borrow().is_empty(), "a form that was not sent dispatches nothing");
 
     w.type_into("identifier", "7").await;
     w.submit().await;
     assert!(w.requests().is_empty());
-    assert_eq!(
-        w.focused(),
-        Some(w.input("phoneNumber").into()),
-        "then the next one"
-    );
+    assert_eq!(w.focused(), Some(w.input("phoneNumber").into()), "then the next one");
 }
 
 #[wasm_bindgen_test]
@@ -712,13 +611,8 @@ async fn a_missing_identifier_lands_on_the_identifier_input() {
     let w = mount(vec![]);
     w.type_into("firstName", "Ada").await;
     w.submit().await;
-    let expected = contract_says(
-        ContactUpdate {
-            first_name: Some("Ada".into()),
-            ..Default::default()
-        },
-        "id",
-    );
+    let expected =
+        contract_says(ContactUpdate { first_name: Some("Ada".into()), ..Default::default() }, "id");
     assert_eq!(w.error("identifier").as_deref(), Some(expected.as_str()));
     assert_eq!(w.focused(), Some(w.input("identifier").into()));
     assert!(w.requests().is_empty());
@@ -730,17 +624,10 @@ async fn nothing_to_update_is_announced_and_sends_nothing() {
     w.type_into("identifier", "5").await;
     w.submit().await;
     assert!(matches!(
-        ContactUpdate {
-            id: Some(5),
-            ..Default::default()
-        }
-        .validate(),
+        ContactUpdate { id: Some(5), ..Default::default() }.validate(),
         Err(Rejection::NothingToUpdate)
     ));
-    assert_eq!(
-        w.alert(),
-        "Nothing to update — fill in at least one field to change"
-    );
+    assert_eq!(w.alert(), "Nothing to update — fill in at least one field to change");
     assert_eq!(w.focused(), Some(w.input("firstName").into()));
     assert!(w.requests().is_empty());
 }
@@ -772,18 +659,10 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
         "metadata.",
     );
     assert_eq!(w.error_of(&keys[2]).as_deref(), Some(empty.as_str()));
-    assert_eq!(
-        w.error_of(&values[2]),
-        None,
-        "the key is the problem, not the value"
-    );
+    assert_eq!(w.error_of(&values[2]), None, "the key is the problem, not the value");
     assert_eq!(w.error_of(&keys[3]), None);
     assert!(w.requests().is_empty());
-    assert_eq!(
-        w.focused(),
-        Some(keys[1].clone()),
-        "the first flagged row input"
-    );
+    assert_eq!(w.focused(), Some(keys[1].clone()), "the first flagged row input");
 
     // Removing the keyless row writes the rows anew: what stays keeps its
     // values and its problem.
@@ -798,8 +677,12 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
     let value_of = |input: &Element| input.clone().unchecked_into::<HtmlInputElement>().value();
     let keys = w.all("input[name=metadataKey]");
     let values = w.all("input[name=metadataValue]");
-    let rows: Vec<(String, String)> = keys.iter().zip(&values).map(|(k, v)| (value_of(k), value_of(v))).collect();
-    assert_eq!(rows, [("plan", "gold"), ("plan", "silver"), ("", "")].map(|(k, v)| (k.to_owned(), v.to_owned())));
+    let rows: Vec<(String, String)> =
+        keys.iter().zip(&values).map(|(k, v)| (value_of(k), value_of(v))).collect();
+    assert_eq!(
+        rows,
+        [("plan", "gold"), ("plan", "silver"), ("", "")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
     assert_eq!(w.error_of(&keys[0]), None);
     assert!(w.error_of(&keys[1]).expect("still flagged").contains("already used"));
     assert_eq!(w.error_of(&keys[2]), None);
@@ -810,10 +693,7 @@ async fn duplicate_and_empty_metadata_keys_are_flagged_on_their_row() {
     assert_eq!(w.all("input[name=metadataKey]").len(), 2);
     w.submit().await;
     assert_eq!(w.requests().len(), 1);
-    assert_eq!(
-        json(&w.requests()[0].body),
-        json(r#"{"id":3,"metadata":{"plan":"gold"}}"#)
-    );
+    assert_eq!(json(&w.requests()[0].body), json(r#"{"id":3,"metadata":{"plan":"gold"}}"#));
 }
 
 // --------------------------------------------------------------- outcomes --
@@ -859,10 +739,7 @@ async fn success_is_announced_and_dispatched() {
     let (name, detail) = w.event(0);
     assert_eq!(name, "contact-updated");
     let identifier = field(&detail, "identifier");
-    assert_eq!(
-        field(&identifier, "kind").as_string().as_deref(),
-        Some("id")
-    );
+    assert_eq!(field(&identifier, "kind").as_string().as_deref(), Some("id"));
     assert_eq!(field(&identifier, "value").as_f64(), Some(42.0));
     let changed: Vec<String> = js_sys::Array::from(&field(&detail, "changedFields"))
         .iter()
@@ -885,11 +762,7 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
         400,
         "Say which contact to update — enter its contact ID, WhatsApp ID or SMS phone number",
     ),
-    (
-        ErrorCode::NothingToUpdate,
-        400,
-        "Nothing to update — fill in at least one field to change",
-    ),
+    (ErrorCode::NothingToUpdate, 400, "Nothing to update — fill in at least one field to change"),
     (
         ErrorCode::InvalidField,
         400,
@@ -916,11 +789,7 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
         409,
         "Several contacts share that WhatsApp ID — use the contact ID instead",
     ),
-    (
-        ErrorCode::Forbidden,
-        403,
-        "Your organization has no access to this contact",
-    ),
+    (ErrorCode::Forbidden, 403, "Your organization has no access to this contact"),
     (
         ErrorCode::UpstreamAuthFailed,
         502,
@@ -936,21 +805,13 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
         504,
         "Setter did not answer in time — check the contact before trying again, the update may have been applied",
     ),
-    (
-        ErrorCode::Unauthorized,
-        401,
-        "Your dashboard session has ended — sign in again and retry",
-    ),
+    (ErrorCode::Unauthorized, 401, "Your dashboard session has ended — sign in again and retry"),
     (
         ErrorCode::OriginNotAllowed,
         403,
         "This dashboard is not allowed to update contacts — ask an administrator to allow its address",
     ),
-    (
-        ErrorCode::RateLimited,
-        429,
-        "Too many updates at once — wait a moment and try again",
-    ),
+    (ErrorCode::RateLimited, 429, "Too many updates at once — wait a moment and try again"),
     (
         ErrorCode::NoSuchRoute,
         404,
@@ -971,7 +832,10 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
 #[wasm_bindgen_test]
 async fn every_error_code_is_announced_in_words_an_operator_can_act_on() {
     for code in ErrorCode::ALL {
-        assert!(SENTENCES.iter().any(|(known, _, _)| *known == code), "{code:?} has no sentence here");
+        assert!(
+            SENTENCES.iter().any(|(known, _, _)| *known == code),
+            "{code:?} has no sentence here"
+        );
     }
     let mut replies: Vec<Reply> = SENTENCES
         .iter()
@@ -987,17 +851,12 @@ async fn every_error_code_is_announced_in_words_an_operator_can_act_on() {
         418,
         envelope(ErrorCode::Unknown, "", FieldErrors::new())
             .replace("\"unknown\"", "\"from_a_newer_proxy\"")
-            .replace(
-                "\"message\":\"\"",
-                "\"message\":\"A newer proxy explains itself.\"",
-            ),
+            .replace("\"message\":\"\"", "\"message\":\"A newer proxy explains itself.\""),
     ));
     replies.push(Reply::Answer(502, "<html>Bad gateway</html>".into()));
     replies.push(Reply::Unreachable);
-    let mut expected: Vec<(&str, &str)> = SENTENCES
-        .iter()
-        .map(|(code, _, sentence)| (code.as_str(), *sentence))
-        .collect();
+    let mut expected: Vec<(&str, &str)> =
+        SENTENCES.iter().map(|(code, _, sentence)| (code.as_str(), *sentence)).collect();
     expected.push(("unknown", "A newer proxy explains itself."));
     expected.push((
         "bad_response",
@@ -1020,10 +879,7 @@ async fn every_error_code_is_announced_in_words_an_operator_can_act_on() {
         let (name, detail) = w.event(index);
         assert_eq!(name, "contact-update-failed");
         assert_eq!(field(&detail, "code").as_string().as_deref(), Some(*code));
-        assert_eq!(
-            field(&detail, "message").as_string().as_deref(),
-            Some(*sentence)
-        );
+        assert_eq!(field(&detail, "message").as_string().as_deref(), Some(*sentence));
     }
 }
 
@@ -1070,53 +926,26 @@ async fn not_found_and_several_matches_name_the_identifier_used() {
 #[wasm_bindgen_test]
 async fn the_proxys_field_errors_land_on_the_same_inputs() {
     let fields = FieldErrors::from([
-        (
-            "email".to_owned(),
-            "The proxy says this address bounced.".to_owned(),
-        ),
-        (
-            "metadata.campaign".to_owned(),
-            "The proxy says this value is too long.".to_owned(),
-        ),
+        ("email".to_owned(), "The proxy says this address bounced.".to_owned()),
+        ("metadata.campaign".to_owned(), "The proxy says this value is too long.".to_owned()),
         ("id".to_owned(), "The proxy says this ID is odd.".to_owned()),
-        (
-            "organization".to_owned(),
-            "Not a field this form has.".to_owned(),
-        ),
+        ("organization".to_owned(), "Not a field this form has.".to_owned()),
     ]);
-    let w = mount(vec![Reply::Answer(
-        400,
-        envelope(ErrorCode::InvalidField, "3 fields", fields),
-    )]);
+    let w = mount(vec![Reply::Answer(400, envelope(ErrorCode::InvalidField, "3 fields", fields))]);
     w.type_into("identifier", "7").await;
     w.type_into("email", "ada@example.com").await;
     w.add_row().await;
     w.type_row(0, "campaign", "spring").await;
     w.submit().await;
 
-    assert_eq!(
-        w.error("email").as_deref(),
-        Some("The proxy says this address bounced.")
-    );
-    assert_eq!(
-        w.error("identifier").as_deref(),
-        Some("The proxy says this ID is odd.")
-    );
+    assert_eq!(w.error("email").as_deref(), Some("The proxy says this address bounced."));
+    assert_eq!(w.error("identifier").as_deref(), Some("The proxy says this ID is odd."));
     let value = &w.all("input[name=metadataValue]")[0];
-    assert_eq!(
-        w.error_of(value).as_deref(),
-        Some("The proxy says this value is too long.")
-    );
+    assert_eq!(w.error_of(value).as_deref(), Some("The proxy says this value is too long."));
     assert_eq!(w.error_of(&w.all("input[name=metadataKey]")[0]), None);
     let unplaced = w.get(".scf-unplaced").text_content().unwrap();
-    assert!(
-        unplaced.contains("organization: Not a field this form has."),
-        "{unplaced}"
-    );
-    assert_eq!(
-        w.alert(),
-        "Some fields are not valid — fix the marked fields and try again"
-    );
+    assert!(unplaced.contains("organization: Not a field this form has."), "{unplaced}");
+    assert_eq!(w.alert(), "Some fields are not valid — fix the marked fields and try again");
     assert_eq!(w.focused(), Some(w.input("identifier").into()));
 
     // Editing an input clears the proxy's error on it, and only there.
@@ -1136,17 +965,11 @@ async fn no_double_submit_and_a_hanging_request_is_abandoned() {
 
     let button = w.get("button[type=submit]");
     assert!(button.has_attribute("disabled"), "disabled while in flight");
-    assert_eq!(
-        w.get("form").get_attribute("aria-busy").as_deref(),
-        Some("true")
-    );
+    assert_eq!(w.get("form").get_attribute("aria-busy").as_deref(), Some("true"));
     assert_eq!(w.status(), "Updating contact…");
     // A second click and a second submit (Enter) while in flight send nothing.
     w.submit().await;
-    w.get("form")
-        .unchecked_into::<web_sys::HtmlFormElement>()
-        .request_submit()
-        .unwrap();
+    w.get("form").unchecked_into::<web_sys::HtmlFormElement>().request_submit().unwrap();
     settle().await;
     assert_eq!(w.requests().len(), 1);
 
@@ -1160,10 +983,7 @@ async fn no_double_submit_and_a_hanging_request_is_abandoned() {
     assert!(!w.get("button[type=submit]").has_attribute("disabled"));
     let (name, detail) = w.event(0);
     assert_eq!(name, "contact-update-failed");
-    assert_eq!(
-        field(&detail, "code").as_string().as_deref(),
-        Some("timeout")
-    );
+    assert_eq!(field(&detail, "code").as_string().as_deref(), Some("timeout"));
 
     // And the form works again.
     w.submit().await;
@@ -1187,38 +1007,22 @@ async fn mount_from_javascript_puts_json_to_its_endpoint_with_fetch() {
     );
     Reflect::set(&window, &"fetch".into(), &recorder).unwrap();
 
-    let host: HtmlElement = document()
-        .create_element("section")
-        .unwrap()
-        .unchecked_into();
+    let host: HtmlElement = document().create_element("section").unwrap().unchecked_into();
     document().body().unwrap().append_child(&host).unwrap();
     let options = js_sys::Object::new();
-    Reflect::set(
-        &options,
-        &"endpoint".into(),
-        &"/dashboard/api/contacts".into(),
-    )
-    .unwrap();
+    Reflect::set(&options, &"endpoint".into(), &"/dashboard/api/contacts".into()).unwrap();
     let mut handle =
         setter_contacts::widget::mount_js(host.clone(), Some(options)).expect("mounts");
     let root = host.shadow_root().unwrap();
     let input = |name: &str| -> HtmlInputElement {
-        root.query_selector(&format!("input[name={name}]"))
-            .unwrap()
-            .unwrap()
-            .unchecked_into()
+        root.query_selector(&format!("input[name={name}]")).unwrap().unwrap().unchecked_into()
     };
     for (name, value) in [("identifier", "7"), ("fullName", "Ada Lovelace")] {
         input(name).set_value(value);
         fire(&input(name), "input");
     }
     settle().await;
-    let preview = root
-        .query_selector("pre")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
+    let preview = root.query_selector("pre").unwrap().unwrap().text_content().unwrap();
     root.query_selector("button[type=submit]")
         .unwrap()
         .unwrap()
@@ -1230,25 +1034,11 @@ async fn mount_from_javascript_puts_json_to_its_endpoint_with_fetch() {
     let calls = js_sys::Array::from(&Reflect::get(&window, &"recordedFetches".into()).unwrap());
     assert_eq!(calls.length(), 1);
     let call = calls.get(0);
-    assert_eq!(
-        field(&call, "url").as_string().as_deref(),
-        Some("/dashboard/api/contacts")
-    );
+    assert_eq!(field(&call, "url").as_string().as_deref(), Some("/dashboard/api/contacts"));
     assert_eq!(field(&call, "method").as_string().as_deref(), Some("PUT"));
-    assert_eq!(
-        field(&call, "contentType").as_string().as_deref(),
-        Some("application/json")
-    );
-    assert_eq!(
-        field(&call, "body").as_string().as_deref(),
-        Some(preview.trim())
-    );
-    let status = root
-        .query_selector("[role=status]")
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap();
+    assert_eq!(field(&call, "contentType").as_string().as_deref(), Some("application/json"));
+    assert_eq!(field(&call, "body").as_string().as_deref(), Some(preview.trim()));
+    let status = root.query_selector("[role=status]").unwrap().unwrap().text_content().unwrap();
     assert_eq!(status.trim(), "Contact updated successfully");
 
     handle.unmount();
@@ -1260,9 +1050,7 @@ async fn mount_from_javascript_puts_json_to_its_endpoint_with_fetch() {
 async fn mount_refuses_an_element_that_cannot_host_a_shadow_root() {
     let input: HtmlElement = document().create_element("input").unwrap().unchecked_into();
     let config = Config::new(Endpoint::Fixed("/api/contacts".into()));
-    let err = mount_with(&input, config)
-        .err()
-        .expect("an <input> has no shadow root");
+    let err = mount_with(&input, config).err().expect("an <input> has no shadow root");
     assert!(err.to_string().contains("<input>"), "{err}");
 }
 
@@ -1298,42 +1086,24 @@ async fn two_custom_elements_are_independent_forms() {
         })
         .collect();
     let input = |root: &ShadowRoot, name: &str| -> HtmlInputElement {
-        root.query_selector(&format!("input[name={name}]"))
-            .unwrap()
-            .unwrap()
-            .unchecked_into()
+        root.query_selector(&format!("input[name={name}]")).unwrap().unwrap().unchecked_into()
     };
-    let preview = |root: &ShadowRoot| {
-        root.query_selector("pre")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap()
-    };
+    let preview =
+        |root: &ShadowRoot| root.query_selector("pre").unwrap().unwrap().text_content().unwrap();
 
     let first = input(&roots[0], "firstName");
     first.set_value("Ada");
     fire(&first, "input");
     settle().await;
     assert!(preview(&roots[0]).contains("Ada"));
-    assert_eq!(
-        preview(&roots[1]).trim(),
-        "{}",
-        "the second form did not change"
-    );
-    assert_ne!(
-        input(&roots[0], "identifier").id(),
-        input(&roots[1], "identifier").id()
-    );
+    assert_eq!(preview(&roots[1]).trim(), "{}", "the second form did not change");
+    assert_ne!(input(&roots[0], "identifier").id(), input(&roots[1], "identifier").id());
 
     // Leaving the page unmounts; a move within it keeps what was typed.
     let moved = elements.item(0).unwrap();
     document().body().unwrap().append_child(&moved).unwrap();
     settle().await;
-    assert!(
-        preview(&roots[0]).contains("Ada"),
-        "moving the element keeps the form"
-    );
+    assert!(preview(&roots[0]).contains("Ada"), "moving the element keeps the form");
     container.remove();
     moved.unchecked_ref::<Element>().remove();
     settle().await;
@@ -1347,7 +1117,8 @@ async fn two_custom_elements_are_independent_forms() {
 /// parses it: `setHTMLUnsafe` attaches declarative shadow roots.
 fn prerendered_host() -> HtmlElement {
     let page = new_host();
-    let set_html: js_sys::Function = Reflect::get(&page, &"setHTMLUnsafe".into()).unwrap().unchecked_into();
+    let set_html: js_sys::Function =
+        Reflect::get(&page, &"setHTMLUnsafe".into()).unwrap().unchecked_into();
     let markup = format!("<div>{}</div>", prerender::template());
     set_html.call1(&page, &markup.into()).unwrap();
     let host: HtmlElement = page.first_element_child().unwrap().unchecked_into();
@@ -1360,7 +1131,9 @@ async fn the_prerendered_form_takes_typing_and_the_widget_takes_it_over() {
     let host = prerendered_host();
     let root = host.shadow_root().expect("a declarative shadow root, attached while parsing");
     let field = |name: &str| -> Element {
-        root.query_selector(&format!("[name={name}]")).unwrap().unwrap_or_else(|| panic!("no {name}"))
+        root.query_selector(&format!("[name={name}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {name}"))
     };
     // Before the widget: nothing listens; the browser alone takes the typing.
     assert!(!field("identifier").unchecked_ref::<HtmlInputElement>().disabled());
@@ -1401,7 +1174,10 @@ async fn the_prerendered_form_takes_typing_and_the_widget_takes_it_over() {
     // The caret and selection stayed where they were.
     let focused: HtmlInputElement = w.focused().expect("focus is in the form").unchecked_into();
     assert_eq!(focused.name(), "phoneNumber");
-    assert_eq!((focused.selection_start().unwrap(), focused.selection_end().unwrap()), (Some(2), Some(4)));
+    assert_eq!(
+        (focused.selection_start().unwrap(), focused.selection_end().unwrap()),
+        (Some(2), Some(4))
+    );
     assert_eq!(focused.selection_direction().unwrap().as_deref(), Some("backward"));
     // A field already filled counts as left, and shows its problem; the one
     // being typed in stays quiet, though it is not valid yet either.
@@ -1435,12 +1211,18 @@ async fn the_prerendered_form_looks_as_the_live_one_does() {
                     .get_attribute_names()
                     .iter()
                     .filter_map(|name| name.as_string())
-                    .filter(|name| name != "disabled" && !(element.tag_name() == "BUTTON" && name == "aria-describedby"))
+                    .filter(|name| {
+                        name != "disabled"
+                            && !(element.tag_name() == "BUTTON" && name == "aria-describedby")
+                    })
                     .map(|name| {
                         let value = element.get_attribute(&name).unwrap_or_default();
                         // setter-cf0-identifier, setter-cf7-identifier: setter-cf§-identifier.
                         let value = match value.strip_prefix("setter-cf") {
-                            Some(rest) => format!("setter-cf§{}", rest.trim_start_matches(|c: char| c.is_ascii_digit())),
+                            Some(rest) => format!(
+                                "setter-cf§{}",
+                                rest.trim_start_matches(|c: char| c.is_ascii_digit())
+                            ),
                             None => value,
                         };
                         format!("{name}={value}")
@@ -1470,7 +1252,8 @@ async fn each_prerendered_form_is_taken_over_on_its_own_with_focus_in_an_email_i
     let (first_host, second_host) = (prerendered_host(), prerendered_host());
     let type_in = |host: &HtmlElement, name: &str, value: &str| {
         let root = host.shadow_root().unwrap();
-        let input: HtmlInputElement = root.query_selector(&format!("[name={name}]")).unwrap().unwrap().unchecked_into();
+        let input: HtmlInputElement =
+            root.query_selector(&format!("[name={name}]")).unwrap().unwrap().unchecked_into();
         input.set_value(value);
         input
     };
@@ -1486,9 +1269,14 @@ async fn each_prerendered_form_is_taken_over_on_its_own_with_focus_in_an_email_i
     assert_eq!(first.input("email").value(), "");
     assert_eq!(second.input("firstName").value(), "Second");
     assert_eq!(second.input("email").value(), "ada@");
-    let focused: HtmlInputElement = second.focused().expect("focus is in the second form").unchecked_into();
+    let focused: HtmlInputElement =
+        second.focused().expect("focus is in the second form").unchecked_into();
     assert_eq!(focused.name(), "email");
     assert_eq!(second.error("email"), None, "the input being typed in stays quiet");
     assert!(first.focused().is_none(), "the first form never had the focus");
-    assert_ne!(first.input("firstName").id(), second.input("firstName").id(), "live forms get ids of their own");
+    assert_ne!(
+        first.input("firstName").id(),
+        second.input("firstName").id(),
+        "live forms get ids of their own"
+    );
 }

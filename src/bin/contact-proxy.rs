@@ -26,8 +26,8 @@ mod cli {
     use axum::http::HeaderName;
     use clap::{Args, Parser, Subcommand};
     use secrecy::SecretString;
-    use tokio::net::TcpListener;
     use setter_contacts::{proxy, sandbox};
+    use tokio::net::TcpListener;
 
     const KEY_HELP: &str = "\
 The Setter API key is never a flag value (it would show in `ps`). It comes from
@@ -73,7 +73,11 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         upstream_timeout_ms: u64,
         /// An origin (https://host[:port]) whose pages may send updates, besides
         /// the proxy's own. Repeatable; the environment variable takes a comma list.
-        #[arg(long = "allowed-origin", env = "CONTACT_PROXY_ALLOWED_ORIGINS", value_delimiter = ',')]
+        #[arg(
+            long = "allowed-origin",
+            env = "CONTACT_PROXY_ALLOWED_ORIGINS",
+            value_delimiter = ','
+        )]
         allowed_origins: Vec<String>,
         /// Serve the built widget from this directory at / (e.g. dist).
         #[arg(long, env = "CONTACT_PROXY_DIST")]
@@ -215,7 +219,9 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             while hangups.recv().await.is_some() {
                 match read_key(Some(&path)).map(|key| slot.replace(&key)) {
                     Ok(Ok(())) => tracing::info!(?path, "API key reloaded"),
-                    Ok(Err(err)) => tracing::error!(?path, %err, "API key not reloaded; keeping the old one"),
+                    Ok(Err(err)) => {
+                        tracing::error!(?path, %err, "API key not reloaded; keeping the old one")
+                    }
                     Err(err) => tracing::error!(%err, "API key not reloaded; keeping the old one"),
                 }
             }
@@ -233,9 +239,15 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         let listener = bind(listen).await?;
         let address = listener.local_addr().map_err(StartError::Serve)?;
         tracing::info!("sandbox Setter listening on http://{address}");
-        proxy::serve_per_core(listener, app, shutdown_signal(), proxy::ServerLimits::default(), threads(None))
-            .await
-            .map_err(StartError::Serve)
+        proxy::serve_per_core(
+            listener,
+            app,
+            shutdown_signal(),
+            proxy::ServerLimits::default(),
+            threads(None),
+        )
+        .await
+        .map_err(StartError::Serve)
     }
 
     /// The key from SETTER_API_KEY or from --api-key-file; the file wins when both are set.

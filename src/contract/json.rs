@@ -88,19 +88,13 @@ mod tests {
     use super::*;
 
     fn same_as_serde(update: &ContactUpdate) {
-        assert_eq!(
-            to_pretty_json(update),
-            serde_json::to_string_pretty(update).unwrap()
-        );
+        assert_eq!(to_pretty_json(update), serde_json::to_string_pretty(update).unwrap());
     }
 
     #[test]
     fn spells_what_serde_json_spells() {
         same_as_serde(&ContactUpdate::default());
-        same_as_serde(&ContactUpdate {
-            id: Some(42),
-            ..Default::default()
-        });
+        same_as_serde(&ContactUpdate { id: Some(42), ..Default::default() });
         same_as_serde(&ContactUpdate {
             id: Some(u64::MAX),
             wa_id: Some("15551234567".into()),
@@ -117,18 +111,12 @@ mod tests {
                 ("quote\"key".into(), String::new()),
             ])),
         });
-        same_as_serde(&ContactUpdate {
-            metadata: Some(BTreeMap::new()),
-            ..Default::default()
-        });
+        same_as_serde(&ContactUpdate { metadata: Some(BTreeMap::new()), ..Default::default() });
     }
 
     #[test]
     fn escapes_every_control_character_as_serde_json_does() {
         let every: String = (0u32..0x80).filter_map(char::from_u32).collect();
-        same_as_serde(&ContactUpdate {
-            email: Some(every),
-            ..Default::default()
-        });
+        same_as_serde(&ContactUpdate { email: Some(every), ..Default::default() });
     }
 }

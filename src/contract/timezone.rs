@@ -34,7 +34,8 @@ pub fn suggest(typed: &str) -> Option<&'static str> {
     }
     // The names are ASCII: compare them folded byte by byte, without allocating.
     let folds_to_wanted = |name: &str| {
-        name.len() == wanted.len() && name.bytes().zip(wanted.bytes()).all(|(a, b)| fold_byte(a) == b)
+        name.len() == wanted.len()
+            && name.bytes().zip(wanted.bytes()).all(|(a, b)| fold_byte(a) == b)
     };
     names()
         .find(|name| folds_to_wanted(name))

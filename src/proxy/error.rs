@@ -4,8 +4,8 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::upstream::UpstreamError;
 use super::update::MAX_BODY_BYTES;
+use super::upstream::UpstreamError;
 use crate::contract::Rejection;
 use crate::contract::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
 
@@ -37,7 +37,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("Too many updates from you in a short time; wait {retry_after_secs} s and try again.")]
     RateLimited { retry_after_secs: u64 },
-    #[error("The proxy hit an unexpected error; try again, and tell an administrator if it keeps happening.")]
+    #[error(
+        "The proxy hit an unexpected error; try again, and tell an administrator if it keeps happening."
+    )]
     Internal,
     #[error("There is nothing at {0}; contacts are updated with PUT /api/contacts.")]
     NoSuchRoute(String),

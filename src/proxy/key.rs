@@ -13,7 +13,9 @@ pub struct KeySlot(Arc<RwLock<HeaderValue>>);
 
 /// A key that cannot travel in an HTTP header.
 #[derive(Debug, thiserror::Error)]
-#[error("the API key holds characters an HTTP header cannot carry (a line break or a control character)")]
+#[error(
+    "the API key holds characters an HTTP header cannot carry (a line break or a control character)"
+)]
 pub struct BadKey;
 
 impl KeySlot {
@@ -43,7 +45,8 @@ impl std::fmt::Debug for KeySlot {
 
 /// This is the only place the key is exposed.
 fn bearer(key: &SecretString) -> Result<HeaderValue, BadKey> {
-    let mut value = HeaderValue::try_from(format!("Bearer {}", key.expose_secret())).map_err(|_| BadKey)?;
+    let mut value =
+        HeaderValue::try_from(format!("Bearer {}", key.expose_secret())).map_err(|_| BadKey)?;
     // Marked sensitive: HTTP libraries then leave it out of their debug output.
     value.set_sensitive(true);
     Ok(value)

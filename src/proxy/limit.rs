@@ -13,10 +13,10 @@ use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
 use governor::middleware::NoOpMiddleware;
+use tower_governor::GovernorError;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
-use tower_governor::GovernorError;
 
 use super::error::ApiError;
 use super::identity::Actor;

@@ -23,15 +23,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Method, Request, Uri, header};
-use axum::routing::{get, put};
 use axum::Json;
+use axum::Router;
 use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, Method, Request, Uri, header};
 use axum::response::IntoResponse;
+use axum::routing::{get, put};
 use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::validate_request::ValidateRequestHeaderLayer;
@@ -97,7 +99,9 @@ pub enum ConfigError {
     BadUpstream(String),
     #[error("--dist {0:?} is not a directory; build the widget first (trunk build --release)")]
     MissingDist(PathBuf),
-    #[error("--frame-ancestors {0:?} cannot be part of a header (no line breaks, commas or semicolons)")]
+    #[error(
+        "--frame-ancestors {0:?} cannot be part of a header (no line breaks, commas or semicolons)"
+    )]
     BadFrameAncestors(String),
     #[error("TLS for Setter could not be set up: {0}")]
     Tls(#[source] rustls::Error),
@@ -118,8 +122,10 @@ struct AppState {
 /// check → CORS → caller identity → rate limit → the handler.
 pub fn router(config: &Config) -> Result<Router, ConfigError> {
     let allowed = AllowedOrigins::parse(&config.allowed_origins)?;
-    let upstream = Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)?;
-    let state = AppState { upstream: Arc::new(upstream), body_read_timeout: config.body_read_timeout };
+    let upstream =
+        Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)?;
+    let state =
+        AppState { upstream: Arc::new(upstream), body_read_timeout: config.body_read_timeout };
 
     // The 405 fallback goes in before the layers, so a preflight (OPTIONS) meets
     // the CORS layer instead of bypassing it. The layers go on as one stack: each
@@ -137,7 +143,8 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
                 .layer(ValidateRequestHeaderLayer::custom({
                     let allowed = allowed.clone();
                     move |request: &mut Request<Body>| {
-                        origin::require_allowed_origin(&allowed, request.headers()).map_err(ApiError::into_response)
+                        origin::require_allowed_origin(&allowed, request.headers())
+                            .map_err(ApiError::into_response)
                     }
                 }))
                 .layer(cors(&allowed))

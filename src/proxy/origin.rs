@@ -56,7 +56,10 @@ impl AllowedOrigins {
 /// (`Sec-Fetch-Site`) from an origin not allowed. A check on the headers only,
 /// so it runs as tower-http's `ValidateRequestHeader`, before the inner service
 /// is called: no future boxed and no service cloned per request.
-pub(super) fn require_allowed_origin(allowed: &AllowedOrigins, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn require_allowed_origin(
+    allowed: &AllowedOrigins,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
     let origin = headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("an unreadable origin"));
     let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
     let cross_site = headers.get("sec-fetch-site").is_some_and(|site| site == "cross-site");

@@ -12,8 +12,8 @@
 //! waking its other thread.
 
 use std::future::Future;
-use std::ops::ControlFlow;
 use std::net::SocketAddr;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,7 +81,8 @@ pub async fn serve_per_core(
     let mut workers = Vec::new();
     let mut finished = Vec::new();
     for index in 0..threads.max(1) {
-        let (hand_off, mut incoming) = mpsc::unbounded_channel::<(std::net::TcpStream, SocketAddr, OwnedSemaphorePermit)>();
+        let (hand_off, mut incoming) =
+            mpsc::unbounded_channel::<(std::net::TcpStream, SocketAddr, OwnedSemaphorePermit)>();
         let (done, finished_one) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (app, limits) = (app.clone(), limits.clone());
@@ -92,7 +93,9 @@ pub async fn serve_per_core(
                 while let Some((stream, peer, slot)) = incoming.recv().await {
                     match TcpStream::from_std(stream) {
                         Ok(stream) => connections.serve(Accepted { stream, peer, slot }),
-                        Err(err) => tracing::warn!(%err, %peer, "connection dropped: cannot register it"),
+                        Err(err) => {
+                            tracing::warn!(%err, %peer, "connection dropped: cannot register it")
+                        }
                     }
                 }
                 connections.drain(limits.drain_timeout).await;
@@ -206,7 +209,8 @@ impl Connections {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
-        let connection = self.graceful.watch(self.http.serve_connection(TokioIo::new(stream), service));
+        let connection =
+            self.graceful.watch(self.http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(%err, %peer, "connection ended with an error");
@@ -245,8 +249,10 @@ mod tests {
     /// stopped by the sender, finished when its task is.
     async fn start(
         limits: ServerLimits,
-    ) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>) {
-        let app = Router::new().route("/", get(|| async { std::thread::current().name().unwrap_or("").to_owned() }));
+    ) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>)
+    {
+        let app = Router::new()
+            .route("/", get(|| async { std::thread::current().name().unwrap_or("").to_owned() }));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -281,7 +287,8 @@ mod tests {
 
         let mut third = TcpStream::connect(address).await.unwrap(); // waits in the backlog
         third.write_all(b"GET / HTTP/1.1\r\nhost: test\r\n\r\n").await.unwrap();
-        let waited = tokio::time::timeout(Duration::from_millis(300), third.read(&mut [0u8; 64])).await;
+        let waited =
+            tokio::time::timeout(Duration::from_millis(300), third.read(&mut [0u8; 64])).await;
         assert!(waited.is_err(), "a third connection is not served while two are open");
 
         drop(first);
@@ -297,7 +304,9 @@ mod tests {
         thread_of(&mut open).await;
         stop.send(()).unwrap();
         let finished = tokio::time::timeout(Duration::from_secs(5), server).await;
-        assert!(finished.expect("drained within 5 s: idle connections are closed").unwrap().is_ok());
+        assert!(
+            finished.expect("drained within 5 s: idle connections are closed").unwrap().is_ok()
+        );
         assert!(TcpStream::connect(address).await.is_err(), "no longer listening");
     }
 }

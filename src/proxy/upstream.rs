@@ -33,7 +33,8 @@ pub const MAX_UPSTREAM_BODY_BYTES: usize = 64 * 1024;
 const MAX_SETTER_MESSAGE_CHARS: usize = 500;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
-const AGENT: HeaderValue = HeaderValue::from_static(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")));
+const AGENT: HeaderValue =
+    HeaderValue::from_static(concat!("contact-proxy/", env!("CARGO_PKG_VERSION")));
 
 /// Why Setter did not apply an update.
 #[derive(Debug, thiserror::Error)]
@@ -213,8 +214,12 @@ impl Upstream {
         })
     }
 
-    fn send(&self, body: Bytes) -> impl Future<Output = Result<Response<Incoming>, ClientError>> + use<'_> {
-        let mut request = Request::put(self.endpoint.clone()).body(Full::new(body)).expect("a valid request");
+    fn send(
+        &self,
+        body: Bytes,
+    ) -> impl Future<Output = Result<Response<Incoming>, ClientError>> + use<'_> {
+        let mut request =
+            Request::put(self.endpoint.clone()).body(Full::new(body)).expect("a valid request");
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, self.key.authorization());
         headers.insert(CONTENT_TYPE, JSON);
@@ -226,7 +231,9 @@ impl Upstream {
     /// This thread's client, made on its first update.
     fn client(&self) -> &HttpClient {
         self.http.get_or(|| {
-            Client::builder(TokioExecutor::new()).pool_timer(TokioTimer::new()).build(self.https.clone())
+            Client::builder(TokioExecutor::new())
+                .pool_timer(TokioTimer::new())
+                .build(self.https.clone())
         })
     }
 }
@@ -236,12 +243,13 @@ async fn read_capped(response: Response<Incoming>) -> Result<Vec<u8>, UpstreamEr
     let mut incoming = response.into_body();
     let mut body = Vec::new();
     while body.len() < MAX_UPSTREAM_BODY_BYTES {
-        let frame = incoming.frame().await.transpose().map_err(|err| UpstreamError::Unavailable {
-            detail: error_chain(&err),
-            status: None,
+        let frame = incoming.frame().await.transpose().map_err(|err| {
+            UpstreamError::Unavailable { detail: error_chain(&err), status: None }
         })?;
         match frame {
-            Some(frame) => body.extend_from_slice(frame.data_ref().map_or(&[][..], |data| &data[..])),
+            Some(frame) => {
+                body.extend_from_slice(frame.data_ref().map_or(&[][..], |data| &data[..]))
+            }
             None => break,
         }
     }
@@ -324,7 +332,10 @@ mod tests {
         format!("http://{}/", listener.local_addr().unwrap())
     }
 
-    fn put(http: &Client<HttpConnector, Full<Bytes>>, url: &str) -> impl Future<Output = Result<Response<Incoming>, ClientError>> {
+    fn put(
+        http: &Client<HttpConnector, Full<Bytes>>,
+        url: &str,
+    ) -> impl Future<Output = Result<Response<Incoming>, ClientError>> {
         let request = Request::put(url).body(Full::new(Bytes::from_static(b"{}"))).unwrap();
         http.request(request)
     }
@@ -336,10 +347,12 @@ mod tests {
     #[tokio::test]
     async fn a_failed_connect_is_tried_once_more() {
         let http = client();
-        let (refused, working) = (closed_port(), server(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await);
+        let (refused, working) =
+            (closed_port(), server(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await);
         let attempts = AtomicUsize::new(0);
         let response = with_one_retry(|| {
-            let url = if attempts.fetch_add(1, Ordering::SeqCst) == 0 { &refused } else { &working };
+            let url =
+                if attempts.fetch_add(1, Ordering::SeqCst) == 0 { &refused } else { &working };
             put(&http, url)
         })
         .await;
@@ -413,25 +426,39 @@ mod tests {
 
     async fn forward_through(base_url: &str, proxies: &Matcher) -> Result<u16, UpstreamError> {
         let key = KeySlot::new(&secrecy::SecretString::from("canary-proxied")).unwrap();
-        let upstream = Upstream::with_proxies(base_url, key, Duration::from_secs(5), proxies).unwrap();
-        upstream.forward(&crate::contract::parse(br#"{"id": 1, "firstName": "Ada"}"#).unwrap()).await
+        let upstream =
+            Upstream::with_proxies(base_url, key, Duration::from_secs(5), proxies).unwrap();
+        upstream
+            .forward(&crate::contract::parse(br#"{"id": 1, "firstName": "Ada"}"#).unwrap())
+            .await
     }
 
     async fn heard(bytes: tokio::task::JoinHandle<Vec<u8>>) -> Vec<u8> {
-        tokio::time::timeout(Duration::from_secs(5), bytes).await.expect("a connection came").unwrap()
+        tokio::time::timeout(Duration::from_secs(5), bytes)
+            .await
+            .expect("a connection came")
+            .unwrap()
     }
 
     #[tokio::test]
     async fn an_https_setter_is_reached_through_the_outbound_proxy_as_a_tunnel() {
-        let (proxy_port, proxy_heard) = first_bytes_of(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n").await;
-        let proxies = Matcher::builder().https(format!("http://ops:s3cret@127.0.0.1:{proxy_port}")).build();
+        let (proxy_port, proxy_heard) =
+            first_bytes_of(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n").await;
+        let proxies =
+            Matcher::builder().https(format!("http://ops:s3cret@127.0.0.1:{proxy_port}")).build();
         let refused = forward_through("https://setter.example:8443", &proxies).await.unwrap_err();
         assert!(matches!(refused, UpstreamError::Unavailable { .. }), "{refused:?}");
 
         let request = String::from_utf8(heard(proxy_heard).await).unwrap();
         assert!(request.starts_with("CONNECT setter.example:8443 HTTP/1.1\r\n"), "{request}");
-        assert!(request.to_ascii_lowercase().contains("proxy-authorization: basic b3bzonmzy3jlda=="), "{request}");
-        assert!(!request.contains("canary-proxied"), "the key never reaches the proxy in the clear");
+        assert!(
+            request.to_ascii_lowercase().contains("proxy-authorization: basic b3bzonmzy3jlda=="),
+            "{request}"
+        );
+        assert!(
+            !request.contains("canary-proxied"),
+            "the key never reaches the proxy in the clear"
+        );
     }
 
     #[tokio::test]
@@ -442,11 +469,19 @@ mod tests {
         let (port, setter_heard) = first_bytes_of(b"").await;
         let exempt = Matcher::builder().https(proxy.clone()).no("127.0.0.1").build();
         let _ = forward_through(&format!("https://127.0.0.1:{port}"), &exempt).await;
-        assert_eq!(&heard(setter_heard).await[..2], &[0x16, 0x03], "a TLS hello, straight to Setter");
+        assert_eq!(
+            &heard(setter_heard).await[..2],
+            &[0x16, 0x03],
+            "a TLS hello, straight to Setter"
+        );
 
-        let (port, setter_heard) = first_bytes_of(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+        let (port, setter_heard) =
+            first_bytes_of(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
         let everything = Matcher::builder().all(proxy).build();
-        assert_eq!(forward_through(&format!("http://127.0.0.1:{port}"), &everything).await.unwrap(), 200);
+        assert_eq!(
+            forward_through(&format!("http://127.0.0.1:{port}"), &everything).await.unwrap(),
+            200
+        );
         assert!(heard(setter_heard).await.starts_with(b"PUT /api/v1/contacts HTTP/1.1"));
     }
 

@@ -10,12 +10,12 @@ mod store;
 
 use std::net::SocketAddr;
 
+use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use axum::Json;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -43,10 +43,15 @@ pub fn router(key: SecretString, store: Store) -> Router {
 /// `GET /sandbox/contacts`: the current contacts, read-only. The demo proxy
 /// mounts it too, so the demo page and the browser tests can see what changed.
 pub fn contacts_view<S: Clone + Send + Sync + 'static>(store: Store) -> Router<S> {
-    Router::new().route("/sandbox/contacts", get(move || std::future::ready(Json(store.contacts()))))
+    Router::new()
+        .route("/sandbox/contacts", get(move || std::future::ready(Json(store.contacts()))))
 }
 
-async fn update_contact(State(sandbox): State<Sandbox>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn update_contact(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     if !has_key(&headers, &sandbox.key) {
         return setter_error(StatusCode::UNAUTHORIZED, "Invalid or missing API key");
     }
@@ -55,14 +60,15 @@ async fn update_contact(State(sandbox): State<Sandbox>, headers: HeaderMap, body
         Err(rejection) => return setter_error(StatusCode::BAD_REQUEST, &rejection.to_string()),
     };
     match sandbox.store.update(OWN_ORGANIZATION, &update) {
-        Outcome::Updated => Json(wire::Success { message: wire::UPDATED.to_owned() }).into_response(),
+        Outcome::Updated => {
+            Json(wire::Success { message: wire::UPDATED.to_owned() }).into_response()
+        }
         Outcome::NotFound => {
             setter_error(StatusCode::NOT_FOUND, "No contacts found with the provided identifier")
         }
-        Outcome::MultipleMatches => setter_error(
-            StatusCode::CONFLICT,
-            "Multiple contacts matched the provided identifier",
-        ),
+        Outcome::MultipleMatches => {
+            setter_error(StatusCode::CONFLICT, "Multiple contacts matched the provided identifier")
+        }
         Outcome::OtherOrganization => {
             setter_error(StatusCode::FORBIDDEN, "You do not have access to this contact")
         }

@@ -167,7 +167,8 @@ mod tests {
         assert_eq!(after.metadata["plan"], "team");
         assert_eq!(after.metadata["tier"], "gold");
         assert_eq!(after.metadata["source"], before.metadata["source"], "kept key by key");
-        let unchanged = Contact { email: before.email.clone(), metadata: before.metadata.clone(), ..after };
+        let unchanged =
+            Contact { email: before.email.clone(), metadata: before.metadata.clone(), ..after };
         assert_eq!(unchanged, before, "nothing else changed");
     }
 }

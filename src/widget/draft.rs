@@ -26,11 +26,8 @@ pub enum IdentifierKind {
 
 impl IdentifierKind {
     /// The options of the select, in display order (the default first).
-    pub const ALL: [IdentifierKind; 3] = [
-        IdentifierKind::Id,
-        IdentifierKind::WaId,
-        IdentifierKind::SmsPhoneNumber,
-    ];
+    pub const ALL: [IdentifierKind; 3] =
+        [IdentifierKind::Id, IdentifierKind::WaId, IdentifierKind::SmsPhoneNumber];
 
     /// The contract field this kind fills.
     pub const fn field(self) -> Field {
@@ -48,9 +45,7 @@ impl IdentifierKind {
 
     /// The kind whose wire name is `name`.
     pub fn from_name(name: &str) -> Option<IdentifierKind> {
-        IdentifierKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
+        IdentifierKind::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 
     /// The option's label ("WhatsApp ID").
@@ -159,32 +154,20 @@ impl Draft {
         }
 
         let verdict = update.validate();
-        let mut errors = verdict
-            .as_ref()
-            .err()
-            .map(|r| r.fields().clone())
-            .unwrap_or_default();
+        let mut errors = verdict.as_ref().err().map(|r| r.fields().clone()).unwrap_or_default();
         if let Some(sentence) = &id_problem {
             // The typed id never reached the update, so the contract reports it
             // missing; the parse error says what is actually wrong.
             errors.insert(Field::Id.as_str().to_owned(), sentence.clone());
         }
         let form_ok = id_problem.is_none() && duplicate_rows.is_empty();
-        Checked {
-            draft: self.clone(),
-            update,
-            verdict,
-            errors,
-            form_ok,
-            duplicate_rows,
-        }
+        Checked { draft: self.clone(), update, verdict, errors, form_ok, duplicate_rows }
     }
 }
 
 fn set_text(update: &mut ContactUpdate, field: Field, text: &str) {
-    *update
-        .text_mut(field)
-        .expect("identifiers other than id and TEXT_FIELDS are text") = Some(text.to_owned());
+    *update.text_mut(field).expect("identifiers other than id and TEXT_FIELDS are text") =
+        Some(text.to_owned());
 }
 
 impl Checked {
@@ -258,10 +241,8 @@ impl Problems {
     /// identifier's name → the identifier input; `metadata.<key>` → the first
     /// row with that key; `metadata` → the group; any other field → its input.
     pub fn place(errors: &FieldErrors, rows: &[(String, String)]) -> Problems {
-        let mut problems = Problems {
-            rows: vec![RowProblems::default(); rows.len()],
-            ..Problems::default()
-        };
+        let mut problems =
+            Problems { rows: vec![RowProblems::default(); rows.len()], ..Problems::default() };
         for (name, sentence) in errors {
             let sentence = sentence.clone();
             if let Some(key) = name.strip_prefix("metadata.") {

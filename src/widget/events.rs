@@ -28,11 +28,8 @@ pub(super) fn updated(host: &HtmlElement, update: &ValidUpdate) {
         set(&identifier, "kind", &JsValue::from_str(kind.as_str()));
         set(&identifier, "value", &value.unwrap_or(JsValue::NULL));
     }
-    let changed: Array = update
-        .changed_fields()
-        .iter()
-        .map(|field| JsValue::from_str(field.as_str()))
-        .collect();
+    let changed: Array =
+        update.changed_fields().iter().map(|field| JsValue::from_str(field.as_str())).collect();
     let detail = Object::new();
     set(&detail, "identifier", &identifier);
     set(&detail, "changedFields", &changed);

@@ -112,12 +112,10 @@ impl State {
     pub fn shown(self) -> Problems {
         self.checked.with(|checked| {
             let client = checked.problems();
-            let server = self
-                .server_errors
-                .with(|errors| Problems::place(errors, &checked.draft.rows));
-            let row_keys: Vec<String> = self
-                .rows
-                .with(|rows| rows.iter().map(Row::touch_key).collect());
+            let server =
+                self.server_errors.with(|errors| Problems::place(errors, &checked.draft.rows));
+            let row_keys: Vec<String> =
+                self.rows.with(|rows| rows.iter().map(Row::touch_key).collect());
             self.touched
                 .with(|touched| visible(client, server, self.submitted.get(), touched, &row_keys))
         })
@@ -129,19 +127,14 @@ impl State {
     /// from under the pointer, and the click would be lost.
     pub fn touch(self, key: &str) {
         if self.pointer_down.get_value() {
-            self.left_while_pressed
-                .update_value(|keys| keys.push(key.to_owned()));
+            self.left_while_pressed.update_value(|keys| keys.push(key.to_owned()));
         } else {
             self.touch_now(key.to_owned());
         }
     }
 
     fn touch_now(self, key: String) {
-        if self
-            .touched
-            .try_with_untracked(|touched| !touched.contains(&key))
-            == Some(true)
-        {
+        if self.touched.try_with_untracked(|touched| !touched.contains(&key)) == Some(true) {
             self.touched.try_update(|touched| touched.push(key));
         }
     }
@@ -153,10 +146,7 @@ impl State {
             return;
         }
         self.pointer_down.set_value(false);
-        let keys = self
-            .left_while_pressed
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
+        let keys = self.left_while_pressed.try_update_value(std::mem::take).unwrap_or_default();
         set_timeout(
             move || keys.into_iter().for_each(|key| self.touch_now(key)),
             std::time::Duration::ZERO,
@@ -173,10 +163,7 @@ impl State {
     /// Forgets the proxy's problems with these fields: the operator edited them.
     pub fn edited(self, names: &[&str]) {
         let is_edited = |name: &String| names.contains(&name.as_str());
-        if self
-            .server_errors
-            .with_untracked(|errors| errors.keys().any(is_edited))
-        {
+        if self.server_errors.with_untracked(|errors| errors.keys().any(is_edited)) {
             // A new map rather than `retain`: removing from a `BTreeMap` brings
             // its rebalancing code into the wasm, and this is its only use.
             self.server_errors.update(|errors| {
@@ -206,11 +193,7 @@ fn visible(
     let mut client_texts = client.texts.into_iter();
     let mut server_texts = server.texts.into_iter();
     let texts = TEXT_FIELDS.map(|field| {
-        pick(
-            client_texts.next().flatten(),
-            server_texts.next().flatten(),
-            field.as_str(),
-        )
+        pick(client_texts.next().flatten(), server_texts.next().flatten(), field.as_str())
     });
     let rows = client
         .rows
@@ -247,39 +230,22 @@ fn visible(
 /// inputs and buttons through the events that bubble up to it; the parts are
 /// left in `parts` for that.
 pub(crate) fn contact_form(setup: Setup, parts: &Cell<Option<Parts>>) -> impl IntoView + use<> {
-    let Setup {
-        ids,
-        host,
-        endpoint,
-        transport,
-        timeout_ms,
-    } = setup;
+    let Setup { ids, host, endpoint, transport, timeout_ms } = setup;
     let state = State::new();
 
     // Not `Send`: kept out of the reactive graph, used only by the submit handler.
-    let sender = Rc::new(Sender {
-        ids: ids.clone(),
-        host,
-        endpoint,
-        transport,
-        timeout_ms,
-    });
+    let sender = Rc::new(Sender { ids: ids.clone(), host, endpoint, transport, timeout_ms });
     // The browser's zone once the form is up (see known_browser_zone).
     set_timeout(
         move || {
-            state
-                .own_zone
-                .try_set(timezone_picker::known_browser_zone());
+            state.own_zone.try_set(timezone_picker::known_browser_zone());
         },
         std::time::Duration::ZERO,
     );
 
     let markup = markup::form(&ids, markup::Stage::Live);
     parts.set(Some(Parts { state, ids, sender }));
-    leptos::html::form()
-        .class(markup::FORM_CLASS)
-        .attr("novalidate", "")
-        .inner_html(markup)
+    leptos::html::form().class(markup::FORM_CLASS).attr("novalidate", "").inner_html(markup)
 }
 
 /// What a form needs to be wired once its element is in the DOM.

@@ -22,16 +22,8 @@ use crate::contract::Field;
 /// `focusout` is for people (blur does not bubble), `blur` for a script that
 /// dispatches a bubbling one; touching an input twice is harmless. Besides,
 /// the window's `pointerup`: a press that began in the form may end anywhere.
-const EVENTS: [&str; 8] = [
-    "input",
-    "change",
-    "focusin",
-    "focusout",
-    "blur",
-    "click",
-    "pointerdown",
-    "submit",
-];
+const EVENTS: [&str; 8] =
+    ["input", "change", "focusin", "focusout", "blur", "click", "pointerdown", "submit"];
 
 /// Hears [`EVENTS`] on `form` and `pointerup` on the window with one
 /// listener, until it is dropped. One listener, not one per event: each of
@@ -124,11 +116,7 @@ impl State {
             // Before the write: the edit names the key the row had.
             let [key, group] = row.edited_names();
             self.edited(&[&key, &group]);
-            let signal = if name == "metadataKey" {
-                row.key
-            } else {
-                row.value
-            };
+            let signal = if name == "metadataKey" { row.key } else { row.value };
             signal.set(value);
         } else if let Some(index) = TEXT_FIELDS.iter().position(|field| field.as_str() == name) {
             self.edited(&[&name]);
@@ -179,23 +167,17 @@ impl State {
                 // a page that draws no frames would move focus much later, onto
                 // whatever the operator did next.)
                 let key_id = ids.row_key(id);
-                set_timeout(
-                    move || focus_in(form.as_ref(), &key_id),
-                    std::time::Duration::ZERO,
-                );
+                set_timeout(move || focus_in(form.as_ref(), &key_id), std::time::Duration::ZERO);
             }
             Some("remove-row") => {
-                let id = button
-                    .get_attribute("data-row")
-                    .and_then(|id| id.parse::<u32>().ok());
+                let id = button.get_attribute("data-row").and_then(|id| id.parse::<u32>().ok());
                 let row = self
                     .rows
                     .with_untracked(|rows| rows.iter().find(|row| Some(row.id) == id).copied());
                 if let Some(row) = row {
                     let [key, group] = row.edited_names();
                     self.edited(&[&key, &group]);
-                    self.rows
-                        .update(|rows| rows.retain(|other| other.id != row.id));
+                    self.rows.update(|rows| rows.retain(|other| other.id != row.id));
                 }
                 // Focus would fall to the page; keep it in the group.
                 focus_in(form.as_ref(), &ids.of("addRow"));
@@ -218,8 +200,7 @@ impl State {
     /// The metadata row an input belongs to (its `data-row`).
     fn row_of(self, input: &HtmlInputElement) -> Option<Row> {
         let id = input.get_attribute("data-row")?.parse::<u32>().ok()?;
-        self.rows
-            .with_untracked(|rows| rows.iter().find(|row| row.id == id).copied())
+        self.rows.with_untracked(|rows| rows.iter().find(|row| row.id == id).copied())
     }
 }
 

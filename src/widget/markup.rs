@@ -85,14 +85,9 @@ impl Html<'_> {
 
     /// The `<label>`, the `<input>` and its (hidden, empty) error text.
     fn input(&mut self, spec: &InputSpec) -> &mut Self {
-        self.raw("<label for='")
-            .text(spec.id)
-            .raw("'>")
-            .text(spec.label);
+        self.raw("<label for='").text(spec.id).raw("'>").text(spec.label);
         if !spec.label_detail.is_empty() {
-            self.raw("<span class='scf-sr'>")
-                .text(spec.label_detail)
-                .raw("</span>");
+            self.raw("<span class='scf-sr'>").text(spec.label_detail).raw("</span>");
         }
         self.raw("</label><input")
             .attribute("id", spec.id)
@@ -102,7 +97,9 @@ impl Html<'_> {
         if spec.no_spellcheck {
             self.attribute("spellcheck", "false");
         }
-        for (name, value) in [("list", spec.list), ("inputmode", spec.input_mode), ("placeholder", spec.placeholder)] {
+        for (name, value) in
+            [("list", spec.list), ("inputmode", spec.input_mode), ("placeholder", spec.placeholder)]
+        {
             if !value.is_empty() {
                 self.attribute(name, value);
             }
@@ -113,17 +110,12 @@ impl Html<'_> {
         if spec.required {
             self.raw(" required");
         }
-        self.raw("><p class='scf-error' id='")
-            .text(spec.id)
-            .raw("-error' hidden></p>")
+        self.raw("><p class='scf-error' id='").text(spec.id).raw("-error' hidden></p>")
     }
 }
 
 fn html(ids: &Ids) -> Html<'_> {
-    Html {
-        out: String::with_capacity(4 * 1024),
-        prefix: &ids.prefix,
-    }
+    Html { out: String::with_capacity(4 * 1024), prefix: &ids.prefix }
 }
 
 /// The class of the element that holds a form, the shadow root's one child
@@ -158,11 +150,7 @@ pub(super) fn form(ids: &Ids, stage: Stage) -> String {
          <select id='§-identifierKind' name='identifierKind'>",
     );
     for kind in IdentifierKind::ALL {
-        h.raw("<option value='")
-            .raw(kind.as_str())
-            .raw("'>")
-            .text(kind.label())
-            .raw("</option>");
+        h.raw("<option value='").raw(kind.as_str()).raw("'>").text(kind.label()).raw("</option>");
     }
     h.raw("</select></div><div class='scf-field scf-field--grow'>")
         .input(&InputSpec {
@@ -228,7 +216,9 @@ pub(super) fn form(ids: &Ids, stage: Stage) -> String {
     // status beside the submit button says why.
     let (disabled, submit_extra, status) = match stage {
         Stage::Live => ("", "", ""),
-        Stage::Prerendered => (" disabled", " disabled aria-describedby='§-status'", PRERENDERED_STATUS),
+        Stage::Prerendered => {
+            (" disabled", " disabled aria-describedby='§-status'", PRERENDERED_STATUS)
+        }
     };
     h.raw(
         "</div>\

@@ -21,11 +21,7 @@ pub(super) struct Row {
 impl Row {
     /// A new, empty row.
     pub fn new(id: u32) -> Row {
-        Row {
-            id,
-            key: RwSignal::new(String::new()),
-            value: RwSignal::new(String::new()),
-        }
+        Row { id, key: RwSignal::new(String::new()), value: RwSignal::new(String::new()) }
     }
 
     /// The key and value as typed (tracked).
@@ -41,9 +37,6 @@ impl Row {
     /// The names of the proxy's problems an edit of this row makes stale: its
     /// key's (as it is before the edit) and the metadata's as a whole.
     pub fn edited_names(&self) -> [String; 2] {
-        [
-            format!("metadata.{}", self.key.get_untracked()),
-            "metadata".to_owned(),
-        ]
+        [format!("metadata.{}", self.key.get_untracked()), "metadata".to_owned()]
     }
 }

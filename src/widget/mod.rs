@@ -115,8 +115,7 @@ impl Endpoint {
             Endpoint::Fixed(url) => Some(url.clone()),
             Endpoint::Attribute(element) => element.get_attribute("endpoint"),
         };
-        url.filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+        url.filter(|url| !url.trim().is_empty()).unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
     }
 }
 
@@ -134,11 +133,7 @@ pub struct Config {
 impl Config {
     /// The production setup: `fetch`, 15 s timeout.
     pub fn new(endpoint: Endpoint) -> Config {
-        Config {
-            endpoint,
-            transport: Rc::new(FetchTransport),
-            timeout_ms: DEFAULT_TIMEOUT_MS,
-        }
+        Config { endpoint, transport: Rc::new(FetchTransport), timeout_ms: DEFAULT_TIMEOUT_MS }
     }
 }
 
@@ -158,18 +153,14 @@ impl Ids {
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     fn next() -> Ids {
         let n = NEXT_INSTANCE.with(|next| next.replace(next.get() + 1));
-        Ids {
-            prefix: format!("setter-cf{n}"),
-        }
+        Ids { prefix: format!("setter-cf{n}") }
     }
 
     /// The ids of a pre-rendered form: 0 is no live form's number, and a
     /// pre-rendered form sits in a shadow root of its own, so two of them on
     /// one page do not clash either.
     fn prerendered() -> Ids {
-        Ids {
-            prefix: "setter-cf0".to_owned(),
-        }
+        Ids { prefix: "setter-cf0".to_owned() }
     }
 
     /// The id of a named part (`firstName`, `identifier`, `status`).

@@ -45,12 +45,7 @@ struct Mounted {
 impl WidgetHandle {
     /// Removes the form from its element. Calling it again does nothing.
     pub fn unmount(&mut self) {
-        if let Some(Mounted {
-            wiring,
-            view,
-            container,
-        }) = self.mounted.take()
-        {
+        if let Some(Mounted { wiring, view, container }) = self.mounted.take() {
             drop(wiring);
             drop(view);
             container.remove();
@@ -79,19 +74,15 @@ pub fn mount_js(element: HtmlElement, options: Option<Object>) -> Result<WidgetH
 /// pre-rendered form found there is taken over: what was typed in it goes
 /// into the live form, as if typed there ([`super::prerender`]).
 pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, MountError> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or(MountError::NoDocument)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(MountError::NoDocument)?;
     let root = match host.shadow_root() {
         Some(root) => root,
         None => host
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
             .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
     };
-    let container: HtmlElement = document
-        .create_element("div")
-        .map_err(dom_error)?
-        .unchecked_into();
+    let container: HtmlElement =
+        document.create_element("div").map_err(dom_error)?.unchecked_into();
     container.set_class_name(markup::CONTAINER_CLASS);
     // Last before the live form goes in: nothing that can fail comes between
     // taking what was typed and handing it over.
@@ -108,32 +99,20 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
     };
     let parts = Rc::new(Cell::new(None));
     let parts_out = Rc::clone(&parts);
-    let view = leptos::mount::mount_to(container.clone(), move || {
-        form::contact_form(setup, &parts_out)
-    });
+    let view =
+        leptos::mount::mount_to(container.clone(), move || form::contact_form(setup, &parts_out));
     // The form is in the DOM now: render into it and hear it.
-    let wiring = parts
-        .take()
-        .zip(container.first_element_child())
-        .map(|(parts, form)| {
-            let wiring = parts.wire(form.clone());
-            // Heard by the listener now, and rendered.
-            element::hand_over(&form, &typed);
-            wiring
-        });
-    Ok(WidgetHandle {
-        mounted: Some(Mounted {
-            wiring,
-            view: Box::new(view),
-            container,
-        }),
-    })
+    let wiring = parts.take().zip(container.first_element_child()).map(|(parts, form)| {
+        let wiring = parts.wire(form.clone());
+        // Heard by the listener now, and rendered.
+        element::hand_over(&form, &typed);
+        wiring
+    });
+    Ok(WidgetHandle { mounted: Some(Mounted { wiring, view: Box::new(view), container }) })
 }
 
 fn dom_error(err: JsValue) -> MountError {
-    let message = err
-        .dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()));
+    let message = err.dyn_ref::<js_sys::Error>().map(|err| String::from(err.message()));
     MountError::Dom(message.unwrap_or_else(|| "unknown DOM error".to_owned()))
 }
 

@@ -20,11 +20,7 @@ use super::transport::RawResponse;
 pub enum Failure {
     /// The proxy answered with its error envelope.
     #[error("the proxy answered {code:?}: {message}")]
-    Proxy {
-        code: ErrorCode,
-        message: String,
-        fields: FieldErrors,
-    },
+    Proxy { code: ErrorCode, message: String, fields: FieldErrors },
     /// The answer was not the proxy's envelope (a gateway's HTML page, say).
     #[error("unreadable answer with HTTP status {status}")]
     Unreadable { status: u16 },
@@ -42,14 +38,8 @@ pub fn interpret(response: &RawResponse) -> Result<(), Failure> {
         return Ok(());
     }
     match read_envelope(&response.body) {
-        Some((code, message, fields)) => Err(Failure::Proxy {
-            code,
-            message,
-            fields,
-        }),
-        None => Err(Failure::Unreadable {
-            status: response.status,
-        }),
+        Some((code, message, fields)) => Err(Failure::Proxy { code, message, fields }),
+        None => Err(Failure::Unreadable { status: response.status }),
     }
 }
 
@@ -64,9 +54,7 @@ fn read_envelope(body: &str) -> Option<(ErrorCode, String, FieldErrors)> {
     let error = get(&value, "error").filter(JsValue::is_object)?;
     let code = get(&error, "code")?.as_string()?;
     let code = ErrorCode::from_wire(&code);
-    let message = get(&error, "message")
-        .and_then(|m| m.as_string())
-        .unwrap_or_default();
+    let message = get(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
     let mut fields = FieldErrors::new();
     if let Some(object) = get(&error, "fields").filter(JsValue::is_object) {
         for entry in Object::entries(object.unchecked_ref()) {
@@ -115,11 +103,9 @@ impl Failure {
     /// "not found" names it.
     pub fn sentence(&self, kind: IdentifierKind) -> String {
         match self {
-            Failure::Proxy {
-                code,
-                message,
-                fields,
-            } => proxy_sentence(*code, message, fields, kind),
+            Failure::Proxy { code, message, fields } => {
+                proxy_sentence(*code, message, fields, kind)
+            }
             Failure::Unreadable { status } => format!(
                 "The server gave an answer the form cannot read (HTTP {status}) — try again, and tell an administrator if it keeps happening"
             ),

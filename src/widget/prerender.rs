@@ -47,8 +47,5 @@ pub fn template() -> String {
 pub fn style_hash() -> String {
     use base64::Engine;
     let digest = ring::digest::digest(&ring::digest::SHA256, CSS.as_bytes());
-    format!(
-        "'sha256-{}'",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
 }

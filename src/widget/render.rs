@@ -73,10 +73,7 @@ fn render(form: &Element, state: State, ids: &Ids, mut written: Written) -> Writ
         let described = shown.metadata.as_ref().map(|_| group_error.as_str());
         toggle(&group, "aria-describedby", described);
     }
-    show_text(
-        find(form, &group_error),
-        shown.metadata.as_deref().unwrap_or(""),
-    );
+    show_text(find(form, &group_error), shown.metadata.as_deref().unwrap_or(""));
     show_text(select(form, ".scf-unplaced"), &shown.unplaced.join("\n"));
 
     // The chips beside the time zone input.
@@ -136,11 +133,7 @@ fn show_problem(form: &Element, id: &str, problem: Option<&str>) {
     let error_id = format!("{id}-error");
     if let Some(input) = find(form, id) {
         toggle(&input, "aria-invalid", problem.map(|_| "true"));
-        toggle(
-            &input,
-            "aria-describedby",
-            problem.map(|_| error_id.as_str()),
-        );
+        toggle(&input, "aria-describedby", problem.map(|_| error_id.as_str()));
     }
     show_text(find(form, &error_id), problem.unwrap_or(""));
 }

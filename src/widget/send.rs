@@ -82,9 +82,7 @@ impl Sender {
                     if let Some(controller) = &controller {
                         controller.abort();
                     }
-                    Err(Failure::TimedOut {
-                        seconds: sender.timeout_ms.div_ceil(1000),
-                    })
+                    Err(Failure::TimedOut { seconds: sender.timeout_ms.div_ceil(1000) })
                 }
             };
             sender.finish(state, form, kind, &valid, result);
@@ -112,9 +110,8 @@ impl Sender {
             Err(failure) => {
                 let sentence = failure.sentence(kind);
                 if let Some(fields) = failure.fields() {
-                    let rows = state
-                        .checked
-                        .try_with_untracked(|checked| checked.draft.rows.clone());
+                    let rows =
+                        state.checked.try_with_untracked(|checked| checked.draft.rows.clone());
                     let first = Problems::place(fields, &rows.unwrap_or_default()).first_spot();
                     state.server_errors.try_set(fields.clone());
                     if let Some(spot) = first {
@@ -130,10 +127,7 @@ impl Sender {
     /// The id of the element a problem spot is shown on.
     fn spot_id(&self, state: State, spot: Spot) -> String {
         let row_id = |index: usize| {
-            state
-                .rows
-                .with_untracked(|rows| rows.get(index).map(|row| row.id))
-                .unwrap_or_default()
+            state.rows.with_untracked(|rows| rows.get(index).map(|row| row.id)).unwrap_or_default()
         };
         match spot {
             Spot::Identifier => self.ids.of("identifier"),

@@ -16,10 +16,7 @@ pub(super) fn offers(typed: &str, has_problem: bool, own_zone: &str) -> Vec<(Str
         offers.push((format!("Use {name}"), name.to_owned()));
     }
     if typed.is_empty() && !own_zone.is_empty() {
-        offers.push((
-            format!("Use my time zone ({own_zone})"),
-            own_zone.to_owned(),
-        ));
+        offers.push((format!("Use my time zone ({own_zone})"), own_zone.to_owned()));
     }
     offers
 }
@@ -28,9 +25,7 @@ pub(super) fn offers(typed: &str, has_problem: bool, own_zone: &str) -> Vec<(Str
 /// once the form is up, since the first use of `Intl` costs milliseconds the
 /// mount need not wait for.
 pub(super) fn known_browser_zone() -> String {
-    browser_time_zone()
-        .filter(|zone| timezone::is_known(zone))
-        .unwrap_or_default()
+    browser_time_zone().filter(|zone| timezone::is_known(zone)).unwrap_or_default()
 }
 
 /// Fills the zone `<datalist>` in `field` (the time zone input's wrapper), the
@@ -63,7 +58,5 @@ pub(super) fn offer_zones(field: &web_sys::Element) {
 pub fn browser_time_zone() -> Option<String> {
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
     let options = format.resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into())
-        .ok()?
-        .as_string()
+    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
 }

@@ -60,9 +60,7 @@ pub struct FetchTransport;
 impl Transport for FetchTransport {
     fn send(&self, request: Request) -> Pending {
         Box::pin(async move {
-            fetch(request)
-                .await
-                .map_err(|err| TransportError::Network(describe(&err)))
+            fetch(request).await.map_err(|err| TransportError::Network(describe(&err)))
         })
     }
 }
@@ -81,14 +79,8 @@ async fn fetch(request: Request) -> Result<RawResponse, JsValue> {
         JsFuture::from(window.fetch_with_str_and_init(&request.endpoint, &init))
             .await?
             .dyn_into()?;
-    let body = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
-    Ok(RawResponse {
-        status: response.status(),
-        body,
-    })
+    let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    Ok(RawResponse { status: response.status(), body })
 }
 
 fn describe(err: &JsValue) -> String {

@@ -96,7 +96,9 @@ impl FakeSetter {
     }
 
     /// Answers each request with what `answerer` makes of it.
-    pub async fn with(answerer: impl Fn(&Recorded) -> Answer + Send + Sync + 'static) -> FakeSetter {
+    pub async fn with(
+        answerer: impl Fn(&Recorded) -> Answer + Send + Sync + 'static,
+    ) -> FakeSetter {
         let recorded = Arc::new(Mutex::new(Vec::new()));
         let state = (recorded.clone(), Arc::new(answerer) as Answerer);
         let app = Router::new().fallback(record).with_state(state);
@@ -167,7 +169,13 @@ impl Reply {
 
 /// PUTs `body` as JSON to `{proxy}/api/contacts`.
 pub async fn put_json(proxy: &str, body: &str) -> Reply {
-    send(reqwest::Client::new().put(format!("{proxy}/api/contacts")).header("content-type", "application/json").body(body.to_owned())).await
+    send(
+        reqwest::Client::new()
+            .put(format!("{proxy}/api/contacts"))
+            .header("content-type", "application/json")
+            .body(body.to_owned()),
+    )
+    .await
 }
 
 /// Sends a request and reads the answer; asserts the answer is clean.

@@ -17,7 +17,8 @@ pub const KEY: &str = "fuzz-canary-key";
 /// Parse-and-validate never panics, and what it accepts round-trips unchanged.
 pub fn check_parse(body: &[u8]) {
     if let Ok(valid) = parse(body) {
-        let again = parse(valid.to_json().as_bytes()).expect("an accepted update is accepted again");
+        let again =
+            parse(valid.to_json().as_bytes()).expect("an accepted update is accepted again");
         assert_eq!(again, valid);
         assert_eq!(valid.update().validate().as_ref(), Ok(&valid));
     }
@@ -49,7 +50,9 @@ pub async fn check_handler(app: axum::Router, data: &[u8]) {
         .method(pick(&METHODS, method))
         .uri(pick(&PATHS, path))
         .header("host", "127.0.0.1:8080");
-    for (name, value) in [("content-type", pick(&TYPES, content_type)), ("origin", pick(&ORIGINS, origin))] {
+    for (name, value) in
+        [("content-type", pick(&TYPES, content_type)), ("origin", pick(&ORIGINS, origin))]
+    {
         if !value.is_empty() {
             request = request.header(name, value);
         }
@@ -67,7 +70,8 @@ pub async fn check_handler(app: axum::Router, data: &[u8]) {
     }
     let json: serde_json::Value = serde_json::from_str(&text).expect("answers are JSON");
     if json.get("error").is_some() {
-        let code: ErrorCode = serde_json::from_value(json["error"]["code"].clone()).expect("a known code");
+        let code: ErrorCode =
+            serde_json::from_value(json["error"]["code"].clone()).expect("a known code");
         assert_eq!(proxy::status_of(code), status, "{code:?}");
         assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{code:?}");
     } else {
