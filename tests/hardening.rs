@@ -175,7 +175,7 @@ async fn answers_carry_security_headers_and_the_widget_a_strict_csp() {
         "base-uri 'none'",
         "frame-ancestors 'self' https://admin.example.com",
         // The pre-rendered form's <style>, and no other inline style.
-        &format!("style-src 'self' {};", setter_contacts::widget::prerender::style_hash()),
+        &format!("style-src 'self' {};", setter_contacts::proxy::prerendered_style_hash()),
     ] {
         assert!(csp.contains(directive), "{directive} missing in {csp}");
     }

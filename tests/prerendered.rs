@@ -1,5 +1,5 @@
 //! Every copy of the pre-rendered form in this repository is the one the widget
-//! writes today (`widget::prerender::template`).
+//! writes today (`ui::prerender::template`).
 //!
 //! Host pages hold the form's markup so that it takes typing before the wasm
 //! arrives; a copy left behind by a change to the form would show a form that
@@ -10,7 +10,8 @@
 
 use std::path::{Path, PathBuf};
 
-use setter_contacts::widget::prerender;
+use setter_contacts::proxy::prerendered_style_hash;
+use setter_contacts::ui::prerender;
 
 const OPEN: &str = "<setter-contact-form";
 const CLOSE: &str = "</setter-contact-form>";
@@ -23,8 +24,8 @@ fn fragment() -> String {
          Its buttons wait for the widget, which takes over what was typed.\n     \
          A page whose Content-Security-Policy limits styles allows its <style> with\n     \
          style-src {}\n     \
-         Generated from src/widget/markup.rs by tests/prerendered.rs: do not edit. -->\n{}\n",
-        prerender::style_hash(),
+         Generated from src/ui/markup.rs by tests/prerendered.rs: do not edit. -->\n{}\n",
+        prerendered_style_hash(),
         prerender::template()
     )
 }
@@ -124,10 +125,7 @@ fn the_template_is_one_declarative_shadow_root_with_every_field() {
     // Nothing in it works before the widget does: its buttons wait, disabled.
     assert_eq!(template.matches("<button").count(), 2);
     assert_eq!(template.matches(" disabled").count(), 2);
-    assert!(
-        template.contains("aria-describedby='setter-cf0-status'>"),
-        "the submit button says why it waits"
-    );
+    assert!(template.contains("aria-describedby='status'>"), "the submit button says why it waits");
 }
 
 #[test]
@@ -152,6 +150,6 @@ fn the_style_hash_is_the_csp_hash_of_the_templates_style() {
     let digest = ring::digest::digest(&ring::digest::SHA256, style.as_bytes());
     use base64::Engine;
     let expected = format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest));
-    assert_eq!(prerender::style_hash(), expected);
+    assert_eq!(prerendered_style_hash(), expected);
     assert_eq!(expected.len(), "'sha256-'".len() + 44);
 }

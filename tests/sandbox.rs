@@ -117,10 +117,10 @@ async fn the_proxy_in_front_of_the_sandbox_reaches_every_outcome() {
         }
     }
     let now = running.store.contacts();
-    let by_id = |id: u64| now.iter().find(|c| c.id == id).unwrap().clone();
+    let by_id = |id: u64| now.iter().find(|c| c.id() == id).unwrap().fields.clone();
     assert_eq!(by_id(101).last_name.as_deref(), Some("King"));
     assert_eq!(by_id(102).default_time_zone.as_deref(), Some("Europe/Paris"));
-    assert_eq!(by_id(103).metadata.get("stage").map(String::as_str), Some("lead"));
+    assert_eq!(by_id(103).metadata.unwrap().get("stage").map(String::as_str), Some("lead"));
     assert_eq!(by_id(104).last_name.as_deref(), Some("Johnson"), "409 changed nothing");
     assert_eq!(by_id(201).last_name.as_deref(), Some("Lamarr"), "403 changed nothing");
 }

@@ -23,22 +23,61 @@ pub mod wire;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use fields::Field;
 pub use json::to_pretty_json;
 pub use parse::parse;
-pub use rules::{MAX_CONTACT_ID, parse_contact_id};
+pub use rules::{MAX_CONTACT_ID, check_metadata_key, parse_contact_id};
 
 /// Problems found in an update: the API field name (`email`, `metadata.campaign`)
-/// mapped to a sentence a person can act on.
+/// mapped to a sentence a person can act on. [`ErrorKey`] reads the names.
 pub type FieldErrors = BTreeMap<String, String>;
+
+/// What a name in [`FieldErrors`] points at: a field, or one entry of the
+/// metadata (`metadata.campaign`). The contract writes the names with
+/// [`ErrorKey::name`] and every reader reads them with [`ErrorKey::of`], so
+/// the spelling lives here only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKey<'a> {
+    /// A whole field (`email`, `metadata` for the metadata as a whole).
+    Field(Field),
+    /// One metadata entry, by its key.
+    MetadataEntry(&'a str),
+    /// A name Setter has no field for (an unknown field of a request).
+    Unknown(&'a str),
+}
+
+impl<'a> ErrorKey<'a> {
+    /// Reads a name of [`FieldErrors`].
+    pub fn of(name: &'a str) -> ErrorKey<'a> {
+        if let Some(key) = name.strip_prefix(METADATA_ENTRY_PREFIX) {
+            return ErrorKey::MetadataEntry(key);
+        }
+        match Field::from_name(name) {
+            Some(field) => ErrorKey::Field(field),
+            None => ErrorKey::Unknown(name),
+        }
+    }
+
+    /// The name as [`FieldErrors`] spells it.
+    pub fn name(self) -> String {
+        match self {
+            ErrorKey::Field(field) => field.as_str().to_owned(),
+            ErrorKey::MetadataEntry(key) => format!("{METADATA_ENTRY_PREFIX}{key}"),
+            ErrorKey::Unknown(name) => name.to_owned(),
+        }
+    }
+}
+
+/// `metadata.` : the names of problems with one metadata entry start so.
+const METADATA_ENTRY_PREFIX: &str = "metadata.";
 
 /// An update of one Setter contact, exactly as `PUT /api/v1/contacts` takes it.
 ///
 /// `id`, `wa_id` and `sms_phone_number` find the contact; every other field is a
 /// change. `None` means "leave unchanged" and is left out of the JSON entirely.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -162,15 +201,8 @@ impl ContactUpdate {
     pub fn has(&self, field: Field) -> bool {
         match field {
             Field::Id => self.id.is_some(),
-            Field::WaId => self.wa_id.is_some(),
-            Field::SmsPhoneNumber => self.sms_phone_number.is_some(),
-            Field::FirstName => self.first_name.is_some(),
-            Field::LastName => self.last_name.is_some(),
-            Field::FullName => self.full_name.is_some(),
-            Field::PhoneNumber => self.phone_number.is_some(),
-            Field::Email => self.email.is_some(),
-            Field::DefaultTimeZone => self.default_time_zone.is_some(),
             Field::Metadata => self.metadata.is_some(),
+            text => self.text(text).is_some(),
         }
     }
 

@@ -5,7 +5,7 @@
 //! every problem, so an operator fixes a form in one pass, not one error at a time.
 
 use super::timezone;
-use super::{ContactUpdate, Field, FieldErrors, Rejection, ValidUpdate};
+use super::{ContactUpdate, ErrorKey, Field, FieldErrors, Rejection, ValidUpdate};
 
 /// The largest contact ID: 2^53 - 1, the largest integer a browser's JSON keeps exact.
 pub const MAX_CONTACT_ID: u64 = 9_007_199_254_740_991;
@@ -205,16 +205,25 @@ fn check_metadata(
 
 /// The field name under which a problem with one metadata key is reported.
 pub(super) fn metadata_field(key: &str) -> String {
-    format!("{}.{key}", Field::Metadata.as_str())
+    ErrorKey::MetadataEntry(key).name()
 }
 
-fn check_metadata_entry(key: &str, value: &str) -> Result<(), String> {
+/// The rule for a metadata key on its own: a form shows its problem on the
+/// key's input, and a problem of the entry's value on the value's.
+pub fn check_metadata_key(key: &str) -> Result<(), String> {
     let key_chars = key.chars().count();
     if key_chars == 0 || key_chars > MAX_METADATA_KEY_CHARS {
         Err(format!("A metadata key is 1 to {MAX_METADATA_KEY_CHARS} characters."))
     } else if key.chars().any(char::is_control) {
         Err("A metadata key cannot contain control characters.".to_owned())
-    } else if value.chars().count() > MAX_METADATA_VALUE_CHARS {
+    } else {
+        Ok(())
+    }
+}
+
+fn check_metadata_entry(key: &str, value: &str) -> Result<(), String> {
+    check_metadata_key(key)?;
+    if value.chars().count() > MAX_METADATA_VALUE_CHARS {
         Err(format!("A metadata value is at most {MAX_METADATA_VALUE_CHARS} characters."))
     } else {
         Ok(())

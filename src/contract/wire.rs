@@ -30,6 +30,7 @@ pub struct ErrorEnvelope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: ErrorCode,
+    #[serde(default)]
     pub message: String,
     #[serde(default, skip_serializing_if = "FieldErrors::is_empty")]
     pub fields: FieldErrors,

@@ -4,7 +4,6 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::update::MAX_BODY_BYTES;
 use super::upstream::UpstreamError;
 use crate::contract::Rejection;
 use crate::contract::wire::{ErrorBody, ErrorCode, ErrorEnvelope};
@@ -16,9 +15,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error(
         "The update is larger than {} KiB; send only the fields that change.",
-        MAX_BODY_BYTES / 1024
+        max_bytes / 1024
     )]
-    PayloadTooLarge,
+    PayloadTooLarge { max_bytes: usize },
     #[error("The request body could not be read to its end; send the update again.")]
     UnreadableBody,
     #[error("The update took too long to arrive; check the connection and send it again.")]
@@ -52,7 +51,7 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
-            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             ApiError::UnreadableBody => ErrorCode::BadJson,
             ApiError::BodyTimeout => ErrorCode::RequestTimeout,
             ApiError::Unauthorized(_) => ErrorCode::Unauthorized,

@@ -120,6 +120,11 @@ struct AppState {
 ///
 /// A request to `/api/contacts` passes, outermost first: request id → origin
 /// check → CORS → caller identity → rate limit → the handler.
+// tower-http's ValidateRequestHeader takes checks that return `Result<(), Response>`.
+#[expect(
+    clippy::result_large_err,
+    reason = "the error is the refusal, built once per refused request"
+)]
 pub fn router(config: &Config) -> Result<Router, ConfigError> {
     let allowed = AllowedOrigins::parse(&config.allowed_origins)?;
     let upstream =
@@ -211,13 +216,22 @@ fn content_security_policy(frame_ancestors: &str) -> Result<HeaderValue, ConfigE
     if frame_ancestors.contains([';', ',', '\n', '\r']) || frame_ancestors.trim().is_empty() {
         return Err(bad());
     }
-    let prerendered_style = crate::widget::prerender::style_hash();
+    let prerendered_style = prerendered_style_hash();
     HeaderValue::from_str(&format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' {prerendered_style}; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors {frame_ancestors}"
     ))
     .map_err(|_| bad())
+}
+
+/// The pre-rendered form's `<style>` as a CSP source: `'sha256-…'`, for a
+/// policy's `style-src` (this proxy's, and a host page's own).
+pub fn prerendered_style_hash() -> String {
+    use base64::Engine;
+    let digest =
+        ring::digest::digest(&ring::digest::SHA256, crate::ui::prerender::STYLE.as_bytes());
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
 }
 
 async fn no_such_route(uri: Uri) -> ApiError {

@@ -95,7 +95,9 @@ async fn read_body(body: Body, timeout: std::time::Duration) -> Result<Bytes, Ap
     match read.await {
         Err(_elapsed) => Err(ApiError::BodyTimeout),
         Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(err)) if is_length_limit(&err) => Err(ApiError::PayloadTooLarge),
+        Ok(Err(err)) if is_length_limit(&err) => {
+            Err(ApiError::PayloadTooLarge { max_bytes: MAX_BODY_BYTES })
+        }
         Ok(Err(_)) => Err(ApiError::UnreadableBody),
     }
 }

@@ -1,6 +1,5 @@
 //! The sandbox's contacts and the one operation Setter offers on them.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -15,60 +14,50 @@ pub const OWN_ORGANIZATION: &str = "acme";
 /// organization (403).
 const DEMO_CONTACTS: &str = include_str!("demo-contacts.json");
 
-/// A contact as the sandbox keeps it.
+/// A contact as the sandbox keeps it: every field of an update (its
+/// identifiers included), so that a field the contract gains is one the
+/// sandbox keeps, and the organization it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Contact {
-    pub id: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wa_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sms_phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_time_zone: Option<String>,
-    #[serde(default)]
-    pub metadata: BTreeMap<String, String>,
+    /// The contact's fields. `id` is always set; `metadata` always too
+    /// (empty when the contact has none).
+    #[serde(flatten)]
+    pub fields: ContactUpdate,
     pub organization: String,
 }
 
 impl Contact {
+    /// The contact's id.
+    pub fn id(&self) -> u64 {
+        self.fields.id.unwrap_or_default()
+    }
+
     /// Whether every identifier the update gives names this contact.
     fn is_named_by(&self, update: &ContactUpdate) -> bool {
-        let same = |given: &Option<String>, own: &Option<String>| given.is_none() || given == own;
-        update.id.is_none_or(|id| id == self.id)
-            && same(&update.wa_id, &self.wa_id)
-            && same(&update.sms_phone_number, &self.sms_phone_number)
+        Field::IDENTIFIERS.into_iter().all(|field| match field {
+            Field::Id => update.id.is_none_or(|id| Some(id) == self.fields.id),
+            text => update.text(text).is_none_or(|given| self.fields.text(text) == Some(given)),
+        })
     }
 
     /// Writes the given fields and merges metadata key by key; the rest stays.
     fn apply(&mut self, update: &ContactUpdate) {
-        let slots = [
-            (&mut self.first_name, &update.first_name),
-            (&mut self.last_name, &update.last_name),
-            (&mut self.full_name, &update.full_name),
-            (&mut self.phone_number, &update.phone_number),
-            (&mut self.email, &update.email),
-            (&mut self.default_time_zone, &update.default_time_zone),
-        ];
-        for (slot, given) in slots {
-            if let Some(value) = given {
-                *slot = Some(value.clone());
+        for field in Field::TEXT_CHANGES {
+            if let Some(value) = update.text(field) {
+                *self.fields.text_mut(field).expect("a text change") = Some(value.to_owned());
             }
         }
         if let Some(metadata) = &update.metadata {
-            self.metadata.extend(metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let own = self.fields.metadata.get_or_insert_default();
+            own.extend(metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
     }
+}
+
+/// The demo contacts, read from `demo-contacts.json`.
+fn demo_contacts() -> Vec<Contact> {
+    serde_json::from_str(DEMO_CONTACTS).expect("demo-contacts.json is valid")
 }
 
 /// What became of an update, as Setter would answer it.
@@ -89,8 +78,7 @@ pub struct Store {
 impl Store {
     /// A store holding the demo contacts.
     pub fn demo() -> Store {
-        let contacts = serde_json::from_str(DEMO_CONTACTS).expect("demo-contacts.json is valid");
-        Store::new(contacts)
+        Store::new(demo_contacts())
     }
 
     /// A store holding `contacts`.
@@ -160,15 +148,29 @@ mod tests {
     fn only_given_fields_change_and_metadata_merges() {
         let store = Store::demo();
         let before = store.contacts()[0].clone();
+        let metadata = |contact: &Contact| contact.fields.metadata.clone().unwrap_or_default();
         let body = r#"{"id": 101, "email": "ada@lovelace.example", "metadata": {"plan": "team", "tier": "gold"}}"#;
         assert_eq!(store.update(OWN_ORGANIZATION, &update(body)), Outcome::Updated);
         let after = store.contacts()[0].clone();
-        assert_eq!(after.email.as_deref(), Some("ada@lovelace.example"));
-        assert_eq!(after.metadata["plan"], "team");
-        assert_eq!(after.metadata["tier"], "gold");
-        assert_eq!(after.metadata["source"], before.metadata["source"], "kept key by key");
-        let unchanged =
-            Contact { email: before.email.clone(), metadata: before.metadata.clone(), ..after };
+        assert_eq!(after.fields.email.as_deref(), Some("ada@lovelace.example"));
+        assert_eq!(metadata(&after)["plan"], "team");
+        assert_eq!(metadata(&after)["tier"], "gold");
+        assert_eq!(metadata(&after)["source"], metadata(&before)["source"], "kept key by key");
+        let mut unchanged = after.clone();
+        unchanged.fields.email = before.fields.email.clone();
+        unchanged.fields.metadata = before.fields.metadata.clone();
         assert_eq!(unchanged, before, "nothing else changed");
+    }
+
+    #[test]
+    fn the_demo_file_holds_only_fields_the_sandbox_keeps() {
+        // Unknown keys would be dropped silently (serde's flatten takes no
+        // deny_unknown_fields): the file reads back exactly as written.
+        let written: serde_json::Value = serde_json::from_str(DEMO_CONTACTS).unwrap();
+        let read = serde_json::to_value(demo_contacts()).unwrap();
+        assert_eq!(read, written);
+        assert!(
+            demo_contacts().iter().all(|c| c.fields.id.is_some() && c.fields.metadata.is_some())
+        );
     }
 }

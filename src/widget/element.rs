@@ -11,7 +11,7 @@
 //! end of parsing: the pre-rendered form inside it may not be there yet.
 //!
 //! The same snippet (one module, one request) takes over from a pre-rendered
-//! form ([`super::prerender`]): [`take_prerendered`] reads what was typed into
+//! form (`ui::prerender`): [`take_prerendered`] reads what was typed into
 //! it and removes it, and once the live form listens, [`hand_over`] types it
 //! into the live form as the operator would have: a value and an `input` (or
 //! `change`) event per filled field, and a `focusout` for each but the focused

@@ -1,10 +1,10 @@
 //! The DOM events a host page listens to.
 //!
-//! Both bubble and are composed, so a listener on `document` hears every
-//! widget on the page, shadow roots or not. `detail` is a plain object built
-//! by hand: two small objects do not justify a serializer in the wasm.
+//! All bubble and are composed, so a listener on `document` hears every
+//! widget on the page, shadow roots or not. Each `detail` is a Rust type,
+//! turned into a plain JS object by serde-wasm-bindgen.
 
-use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
@@ -15,45 +15,64 @@ pub const UPDATED: &str = "contact-updated";
 /// Dispatched after a failed update (never for a form that was not sent).
 pub const FAILED: &str = "contact-update-failed";
 
-/// `contact-updated` with `{identifier: {kind, value}, changedFields: [...]}`;
-/// `value` has the type it had in the request (a number for `id`).
+/// The `detail` of [`UPDATED`]: `{identifier: {kind, value}, changedFields: [...]}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Updated {
+    identifier: Identifier,
+    changed_fields: Vec<&'static str>,
+}
+
+/// Which contact: `value` has the type it had in the request (a number for `id`).
+#[derive(Serialize)]
+struct Identifier {
+    kind: &'static str,
+    value: IdentifierValue,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum IdentifierValue {
+    /// A contact ID: at most 2^53 - 1, so exact as a JS number.
+    Number(f64),
+    Text(String),
+}
+
+/// The `detail` of [`FAILED`].
+#[derive(Serialize)]
+struct Failed<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+/// Dispatches `contact-updated` for `update`.
 pub(super) fn updated(host: &HtmlElement, update: &ValidUpdate) {
     let contact = update.update();
-    let identifier = Object::new();
-    if let Some(kind) = update.identifier_kinds().first() {
-        let value = match kind {
-            Field::Id => contact.id.map(|id| JsValue::from_f64(id as f64)),
-            other => contact.text(*other).map(JsValue::from_str),
-        };
-        set(&identifier, "kind", &JsValue::from_str(kind.as_str()));
-        set(&identifier, "value", &value.unwrap_or(JsValue::NULL));
-    }
-    let changed: Array =
-        update.changed_fields().iter().map(|field| JsValue::from_str(field.as_str())).collect();
-    let detail = Object::new();
-    set(&detail, "identifier", &identifier);
-    set(&detail, "changedFields", &changed);
+    let Some(&kind) = update.identifier_kinds().first() else { return };
+    let value = match kind {
+        Field::Id => IdentifierValue::Number(contact.id.unwrap_or_default() as f64),
+        text => IdentifierValue::Text(contact.text(text).unwrap_or_default().to_owned()),
+    };
+    let detail = Updated {
+        identifier: Identifier { kind: kind.as_str(), value },
+        changed_fields: update.changed_fields().iter().map(|field| field.as_str()).collect(),
+    };
     dispatch(host, UPDATED, &detail);
 }
 
-/// `contact-update-failed` with `{code, message}`.
+/// Dispatches `contact-update-failed` with `{code, message}`.
 pub(super) fn failed(host: &HtmlElement, code: &str, message: &str) {
-    let detail = Object::new();
-    set(&detail, "code", &JsValue::from_str(code));
-    set(&detail, "message", &JsValue::from_str(message));
-    dispatch(host, FAILED, &detail);
+    dispatch(host, FAILED, &Failed { code, message });
 }
 
-fn set(object: &Object, key: &str, value: &JsValue) {
-    // Cannot fail on a fresh plain object.
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
-}
-
-fn dispatch(host: &HtmlElement, name: &str, detail: &JsValue) {
+/// Dispatches the event `name` on `host`, bubbling and composed.
+pub(super) fn dispatch(host: &HtmlElement, name: &str, detail: &impl Serialize) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);
-    init.set_detail(detail);
+    init.set_detail(&detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&event);
     }

@@ -1,16 +1,16 @@
 //! Mounting a form in a host element's shadow root, and the handle that
 //! unmounts it.
 
-use std::any::Any;
-use std::cell::Cell;
-use std::rc::Rc;
-
+use any_spawner::Executor;
 use js_sys::{Array, Object, Reflect};
+use leptos::prelude::Owner;
 use wasm_bindgen::prelude::*;
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use super::css::CSS;
-use super::{Config, DEFAULT_ENDPOINT, Endpoint, Ids, element, form, markup};
+use super::{Config, DEFAULT_ENDPOINT, Endpoint, element, form};
+use crate::ui::css::CSS;
+use crate::ui::markup::{self, Stage};
+use crate::ui::vocabulary::{CONTAINER_CLASS, FORM_CLASS};
 
 /// Why a form could not be mounted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +24,9 @@ pub enum MountError {
     NoShadowRoot(String),
     #[error("the browser refused to build the form: {0}")]
     Dom(String),
+    /// The markup lacks an element the widget reads: the two disagree.
+    #[error("the form's markup has no element #{0}: the widget is broken, report it")]
+    MissingElement(String),
 }
 
 /// A mounted form. `unmount()` (or dropping it, or `free()` from JavaScript)
@@ -35,9 +38,9 @@ pub struct WidgetHandle {
 
 struct Mounted {
     /// The form's rendering and listening; dropped first.
-    wiring: Option<form::Wiring>,
-    /// Leptos's handle; dropping it unmounts the view and disposes its signals.
-    view: Box<dyn Any>,
+    wiring: form::Wiring,
+    /// Owns the form's signals; dropping it disposes them.
+    owner: Owner,
     container: HtmlElement,
 }
 
@@ -45,9 +48,9 @@ struct Mounted {
 impl WidgetHandle {
     /// Removes the form from its element. Calling it again does nothing.
     pub fn unmount(&mut self) {
-        if let Some(Mounted { wiring, view, container }) = self.mounted.take() {
+        if let Some(Mounted { wiring, owner, container }) = self.mounted.take() {
             drop(wiring);
-            drop(view);
+            drop(owner);
             container.remove();
         }
     }
@@ -62,6 +65,9 @@ impl Drop for WidgetHandle {
 /// `mount(element, { endpoint })` for host pages: mounts a form in `element`.
 #[wasm_bindgen(js_name = mount)]
 pub fn mount_js(element: HtmlElement, options: Option<Object>) -> Result<WidgetHandle, JsError> {
+    // Read with Reflect, not serde-wasm-bindgen's deserializer: that would
+    // bring serde's error messages (and float formatting) into the wasm, some
+    // 7.8 KiB gzip for this one option.
     let endpoint = options
         .and_then(|options| Reflect::get(&options, &JsValue::from_str("endpoint")).ok())
         .and_then(|endpoint| endpoint.as_string())
@@ -72,7 +78,7 @@ pub fn mount_js(element: HtmlElement, options: Option<Object>) -> Result<WidgetH
 
 /// Mounts a form in `host`'s shadow root (attached if it has none). A
 /// pre-rendered form found there is taken over: what was typed in it goes
-/// into the live form, as if typed there ([`super::prerender`]).
+/// into the live form, as if typed there (`ui::prerender`).
 pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, MountError> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or(MountError::NoDocument)?;
     let root = match host.shadow_root() {
@@ -83,32 +89,32 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
     };
     let container: HtmlElement =
         document.create_element("div").map_err(dom_error)?.unchecked_into();
-    container.set_class_name(markup::CONTAINER_CLASS);
-    // Last before the live form goes in: nothing that can fail comes between
-    // taking what was typed and handing it over.
-    let typed = element::take_prerendered(&root);
-    adopt_styles(&document, &root);
-    root.append_child(&container).map_err(dom_error)?;
+    container.set_class_name(CONTAINER_CLASS);
+    let form = document.create_element("form").map_err(dom_error)?;
+    form.set_class_name(FORM_CLASS);
+    form.set_attribute("novalidate", "").map_err(dom_error)?;
+    form.set_inner_html(&markup::form(Stage::Live));
+    container.append_child(&form).map_err(dom_error)?;
 
+    // Effects and tasks run on wasm-bindgen's executor (a second call is a no-op).
+    let _ = Executor::init_wasm_bindgen();
+    let owner = Owner::new();
     let setup = form::Setup {
-        ids: Ids::next(),
         host: host.clone(),
         endpoint: config.endpoint,
         transport: config.transport,
         timeout_ms: config.timeout_ms,
     };
-    let parts = Rc::new(Cell::new(None));
-    let parts_out = Rc::clone(&parts);
-    let view =
-        leptos::mount::mount_to(container.clone(), move || form::contact_form(setup, &parts_out));
-    // The form is in the DOM now: render into it and hear it.
-    let wiring = parts.take().zip(container.first_element_child()).map(|(parts, form)| {
-        let wiring = parts.wire(form.clone());
-        // Heard by the listener now, and rendered.
-        element::hand_over(&form, &typed);
-        wiring
-    });
-    Ok(WidgetHandle { mounted: Some(Mounted { wiring, view: Box::new(view), container }) })
+    let wiring = owner.with(|| form::wire(&form, setup))?;
+
+    // Last before the live form goes in: nothing that can fail comes between
+    // taking what was typed and handing it over.
+    let typed = element::take_prerendered(&root);
+    adopt_styles(&document, &root);
+    root.append_child(&container).map_err(dom_error)?;
+    // Heard by the listener now, and rendered.
+    element::hand_over(&form, &typed);
+    Ok(WidgetHandle { mounted: Some(Mounted { wiring, owner, container }) })
 }
 
 fn dom_error(err: JsValue) -> MountError {
@@ -124,7 +130,7 @@ thread_local! {
         .filter(|sheet| sheet.replace_sync(CSS).is_ok());
 }
 
-fn adopt_styles(document: &web_sys::Document, root: &ShadowRoot) {
+fn adopt_styles(document: &Document, root: &ShadowRoot) {
     SHEET.with(|sheet| match sheet {
         Some(sheet) => {
             let sheets = Array::from(&root.adopted_style_sheets());

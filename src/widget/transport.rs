@@ -1,29 +1,42 @@
-//! The one network call the widget makes, behind a seam.
+//! The widget's network calls, behind a seam.
 //!
-//! The form hands a [`Request`] to a [`Transport`] and gets the status and body
-//! back. [`FetchTransport`] is the real one (`fetch`, `PUT`, JSON); tests pass a
-//! stub that records bodies and answers from a script, so every outcome can be
-//! exercised in a real browser without a server. The timeout is not the
-//! transport's business: the form races every request against its own timer
+//! A form hands a [`Request`] to a [`Transport`] and gets the status and body
+//! back. [`FetchTransport`] is the real one (gloo-net's `fetch`); tests pass a
+//! stub that records requests and answers from a script, so every outcome can
+//! be exercised in a real browser without a server. The timeout is not the
+//! transport's business: the caller races every request against its own timer
 //! and then aborts the request's [`AbortSignal`], whatever the transport is.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use gloo_net::http::{Method, RequestBuilder};
+use web_sys::AbortSignal;
 
-/// One update on its way to the proxy.
+use crate::contract::FieldErrors;
+use crate::contract::wire::{ErrorBody, ErrorCode};
+
+/// One request on its way to the proxy.
 #[derive(Debug, Clone)]
 pub struct Request {
-    /// Where to `PUT` it, as given by the host page (`/api/contacts`).
+    /// `PUT` for an update, `GET` for a read.
+    pub method: Method,
+    /// Where to send it, as given by the host page (`/api/contacts`).
     pub endpoint: String,
-    /// The JSON body, exactly as the request preview shows it.
+    /// The JSON body (an update exactly as the preview shows it); empty for a read.
     pub body: String,
-    /// Aborted when the form gives up on the request (absent only where the
+    /// Extra headers (`X-Batch-Id` of an import run).
+    pub headers: Vec<(&'static str, String)>,
+    /// Aborted when the caller gives up on the request (absent only where the
     /// browser has no `AbortController`).
     pub signal: Option<AbortSignal>,
+}
+
+impl Request {
+    /// `PUT endpoint` with a JSON body.
+    pub fn put(endpoint: String, body: String, signal: Option<AbortSignal>) -> Request {
+        Request { method: Method::PUT, endpoint, body, headers: Vec::new(), signal }
+    }
 }
 
 /// What came back: any HTTP status with its body text.
@@ -33,59 +46,86 @@ pub struct RawResponse {
     pub body: String,
 }
 
+impl RawResponse {
+    /// The body read as the proxy's error envelope, when it is one; read with
+    /// the browser's own `JSON.parse` (see [`read_envelope`]).
+    pub fn envelope(&self) -> Option<ErrorBody> {
+        read_envelope(&self.body)
+    }
+}
+
 /// Why no answer arrived.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
     /// The browser could not complete the request (offline, refused, CORS,
-    /// aborted); says what the browser said.
-    #[error("the request failed: {0}")]
-    Network(String),
+    /// aborted). What the browser says of it ("Failed to fetch") helps nobody
+    /// at the form, so nothing of it is kept.
+    #[error("the request got no answer")]
+    Network,
 }
 
 /// The future a transport returns; not `Send`, as nothing in a browser is.
 pub type Pending = Pin<Box<dyn Future<Output = Result<RawResponse, TransportError>>>>;
 
-/// Sends an update and returns the answer.
+/// Sends a request and returns the answer.
 pub trait Transport {
     /// Starts sending `request`; the future resolves with the answer.
     fn send(&self, request: Request) -> Pending;
 }
 
-/// The real transport: `fetch` with `PUT` and `Content-Type: application/json`,
-/// same-origin credentials (the dashboard's SSO cookie reaches the proxy, and
-/// the proxy forwards none of it).
+/// The real transport: `fetch` with same-origin credentials (the dashboard's
+/// SSO cookie reaches the proxy, and the proxy forwards none of it), JSON in
+/// and out.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FetchTransport;
 
 impl Transport for FetchTransport {
     fn send(&self, request: Request) -> Pending {
         Box::pin(async move {
-            fetch(request).await.map_err(|err| TransportError::Network(describe(&err)))
+            let mut builder = RequestBuilder::new(&request.endpoint)
+                .method(request.method)
+                .header("Accept", "application/json")
+                .abort_signal(request.signal.as_ref());
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            let request = if request.body.is_empty() {
+                builder.build()
+            } else {
+                builder.header("Content-Type", "application/json").body(request.body)
+            };
+            let network = |_| TransportError::Network;
+            let response = request.map_err(network)?.send().await.map_err(network)?;
+            let body = response.text().await.map_err(network)?;
+            Ok(RawResponse { status: response.status(), body })
         })
     }
 }
 
-async fn fetch(request: Request) -> Result<RawResponse, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let headers = Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
-    headers.set("Accept", "application/json")?;
-    let init = RequestInit::new();
-    init.set_method("PUT");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&request.body));
-    init.set_signal(request.signal.as_ref());
-    let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(&request.endpoint, &init))
-            .await?
-            .dyn_into()?;
-    let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    Ok(RawResponse { status: response.status(), body })
-}
+/// The [`ErrorBody`] of an error envelope, read with the browser's own
+/// `JSON.parse` and a few property reads. A deserializer (serde_json's, or
+/// serde's derive through serde-wasm-bindgen) brings its error messages into
+/// the wasm, and with them float formatting: some 10 KiB gzip for this one
+/// small object. A code this build does not know reads as `Unknown`, as the
+/// contract's serde does.
+fn read_envelope(body: &str) -> Option<ErrorBody> {
+    use js_sys::{Array, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
 
-fn describe(err: &JsValue) -> String {
-    err.dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()))
-        .or_else(|| err.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
+    let get = |object: &JsValue, key: &str| Reflect::get(object, &JsValue::from_str(key)).ok();
+    let value = js_sys::JSON::parse(body).ok()?;
+    let error = get(&value, "error").filter(JsValue::is_object)?;
+    let code = ErrorCode::from_wire(&get(&error, "code")?.as_string()?);
+    let message = get(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
+    let mut fields = FieldErrors::new();
+    if let Some(object) = get(&error, "fields").filter(JsValue::is_object) {
+        for entry in Object::entries(object.unchecked_ref()) {
+            let pair = Array::from(&entry);
+            if let (Some(name), Some(sentence)) = (pair.get(0).as_string(), pair.get(1).as_string())
+            {
+                fields.insert(name, sentence);
+            }
+        }
+    }
+    Some(ErrorBody { code, message, fields })
 }

@@ -5,19 +5,19 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use web_sys::{AbortController, HtmlElement};
+use web_sys::{AbortController, Element, HtmlElement};
 
-use super::draft::{IdentifierKind, Problems, Spot, TEXT_FIELDS};
-use super::form::State;
-use super::outcome::{self, Failure};
-use super::transport::{Request, Transport};
-use super::{Endpoint, Ids, events};
-use crate::contract::FieldErrors;
+use super::state::State;
+use crate::contract::{FieldErrors, ValidUpdate};
+use crate::ui::draft::{IdentifierKind, Problems, Spot};
+use crate::ui::outcome::{self, Failure};
+use crate::ui::vocabulary::Input;
+use crate::widget::dom::focus_by_id;
+use crate::widget::transport::{Request, Transport};
+use crate::widget::{Endpoint, events, within};
 
 /// The part of the form that talks to the network: not reactive, not `Send`.
 pub(super) struct Sender {
-    pub ids: Ids,
     /// Where `contact-updated` and `contact-update-failed` are dispatched.
     pub host: HtmlElement,
     pub endpoint: Endpoint,
@@ -28,7 +28,7 @@ pub(super) struct Sender {
 impl Sender {
     /// Validates, then sends; a form with problems sends nothing and moves
     /// focus to the first problem.
-    pub(super) fn submit(self: &Rc<Self>, state: State, form: HtmlElement) {
+    pub(super) fn submit(self: &Rc<Self>, state: State, form: &Element) {
         if state.in_flight.get_untracked() {
             return; // One update at a time: Enter pressed twice sends once.
         }
@@ -47,12 +47,12 @@ impl Sender {
                 let sentence = match (problems.first_spot(), problems.form) {
                     (None, Some(form_problem)) => {
                         // Nothing to update: the first field to fill in is the first text input.
-                        self.focus(&form, &self.ids.of(TEXT_FIELDS[0].as_str()));
+                        focus_by_id(form, &Input::TEXTS[0].id());
                         form_problem
                     }
                     (spot, _) => {
                         if let Some(spot) = spot {
-                            self.focus(&form, &self.spot_id(state, spot));
+                            focus_by_id(form, &spot.id());
                         }
                         "Nothing was sent — fix the marked fields and submit again".to_owned()
                     }
@@ -63,20 +63,18 @@ impl Sender {
         };
 
         let controller = AbortController::new().ok();
-        let request = Request {
-            endpoint: self.endpoint.resolve(),
-            body,
-            signal: controller.as_ref().map(AbortController::signal),
-        };
+        let signal = controller.as_ref().map(AbortController::signal);
+        let request = Request::put(self.endpoint.resolve(), body, signal);
         state.in_flight.set(true);
         state.server_errors.set(FieldErrors::new());
         state.announce("Updating contact…", "");
 
         let pending = self.transport.send(request);
         let sender = Rc::clone(self);
+        let form = form.clone();
         spawn_local(async move {
             let result = match within(pending, sender.timeout_ms).await {
-                Some(Ok(response)) => outcome::interpret(&response),
+                Some(Ok(response)) => outcome::interpret(response.status, response.envelope()),
                 Some(Err(_)) => Err(Failure::Network),
                 None => {
                     if let Some(controller) = &controller {
@@ -85,7 +83,7 @@ impl Sender {
                     Err(Failure::TimedOut { seconds: sender.timeout_ms.div_ceil(1000) })
                 }
             };
-            sender.finish(state, form, kind, &valid, result);
+            sender.finish(state, &form, kind, &valid, result);
         });
     }
 
@@ -94,9 +92,9 @@ impl Sender {
     fn finish(
         &self,
         state: State,
-        form: HtmlElement,
+        form: &Element,
         kind: IdentifierKind,
-        valid: &crate::contract::ValidUpdate,
+        valid: &ValidUpdate,
         result: Result<(), Failure>,
     ) {
         state.in_flight.try_set(false);
@@ -114,8 +112,8 @@ impl Sender {
                         state.checked.try_with_untracked(|checked| checked.draft.rows.clone());
                     let first = Problems::place(fields, &rows.unwrap_or_default()).first_spot();
                     state.server_errors.try_set(fields.clone());
-                    if let Some(spot) = first {
-                        self.focus(&form, &self.spot_id(state, spot));
+                    if let Some(spot) = first.map(Spot::id) {
+                        focus_by_id(form, &spot);
                     }
                 }
                 state.announce("", &sentence);
@@ -123,38 +121,4 @@ impl Sender {
             }
         }
     }
-
-    /// The id of the element a problem spot is shown on.
-    fn spot_id(&self, state: State, spot: Spot) -> String {
-        let row_id = |index: usize| {
-            state.rows.with_untracked(|rows| rows.get(index).map(|row| row.id)).unwrap_or_default()
-        };
-        match spot {
-            Spot::Identifier => self.ids.of("identifier"),
-            Spot::Text(index) => self.ids.of(TEXT_FIELDS[index].as_str()),
-            Spot::RowKey(index) => self.ids.row_key(row_id(index)),
-            Spot::RowValue(index) => self.ids.row_value(row_id(index)),
-            Spot::Metadata => self.ids.of("addRow"),
-        }
-    }
-
-    fn focus(&self, form: &HtmlElement, id: &str) {
-        if let Ok(Some(element)) = form.query_selector(&format!("#{id}")) {
-            let _ = element.unchecked_into::<HtmlElement>().focus();
-        }
-    }
-}
-
-/// Waits for `future` at most `ms` milliseconds; `None` when time ran out.
-async fn within<T>(future: impl std::future::Future<Output = T>, ms: u32) -> Option<T> {
-    use std::task::Poll;
-    let mut future = std::pin::pin!(future);
-    let mut timer = std::pin::pin!(super::sleep(ms));
-    std::future::poll_fn(move |cx| {
-        if let Poll::Ready(value) = future.as_mut().poll(cx) {
-            return Poll::Ready(Some(value));
-        }
-        timer.as_mut().poll(cx).map(|()| None)
-    })
-    .await
 }

@@ -11,7 +11,7 @@
 const SOURCE: &[u8] = include_bytes!("style.css");
 
 /// The minified styles.
-pub(super) const CSS: &str = match core::str::from_utf8(&MINIFIED) {
+pub const CSS: &str = match core::str::from_utf8(&MINIFIED) {
     Ok(css) => css,
     Err(_) => panic!("minifying style.css split a UTF-8 character"),
 };

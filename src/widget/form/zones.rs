@@ -28,15 +28,11 @@ pub(super) fn known_browser_zone() -> String {
     browser_time_zone().filter(|zone| timezone::is_known(zone)).unwrap_or_default()
 }
 
-/// Fills the zone `<datalist>` in `field` (the time zone input's wrapper), the
-/// first time only: the browser's zone first, the likeliest pick for a
+/// Fills the zone `<datalist>` `list`, the first time only: the browser's zone first, the likeliest pick for a
 /// dashboard's operator, then every name the contract knows. Not at mount:
 /// 598 options cost some 18 ms to build, which every page would pay before
 /// the form is usable, for a list only this input shows.
-pub(super) fn offer_zones(field: &web_sys::Element) {
-    let Ok(Some(list)) = field.query_selector("datalist") else {
-        return;
-    };
+pub(super) fn offer_zones(list: &web_sys::Element) {
     if list.child_element_count() > 0 {
         return;
     }

@@ -4,68 +4,37 @@
 //! whoever reads the logs of a program: the widget knows which identifier the
 //! operator used and can say "No contact has that WhatsApp ID". Every code of
 //! [`ErrorCode`] has its sentence here, so a new code is a compile error until
-//! someone decides what to tell the operator.
-
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+//! someone decides what to tell the operator. Each failure has one wording:
+//! [`Failure::sentence`].
 
 use crate::contract::FieldErrors;
-use crate::contract::wire::{ErrorCode, UPDATED};
+use crate::contract::wire::{ErrorBody, ErrorCode, UPDATED};
 
 use super::draft::IdentifierKind;
-use super::transport::RawResponse;
 
 /// Why an update did not happen.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     /// The proxy answered with its error envelope.
-    #[error("the proxy answered {code:?}: {message}")]
     Proxy { code: ErrorCode, message: String, fields: FieldErrors },
     /// The answer was not the proxy's envelope (a gateway's HTML page, say).
-    #[error("unreadable answer with HTTP status {status}")]
     Unreadable { status: u16 },
     /// The request never got an answer: offline, DNS, refused, CORS.
-    #[error("the server could not be reached")]
     Network,
     /// No answer within the widget's timeout; the request was abandoned.
-    #[error("no answer within {seconds} s")]
     TimedOut { seconds: u32 },
 }
 
 /// Reads the proxy's answer: `Ok` for any 2xx, else the failure it describes.
-pub fn interpret(response: &RawResponse) -> Result<(), Failure> {
-    if (200..300).contains(&response.status) {
+/// `envelope` is the answer's body read as the error envelope, when it is one.
+pub fn interpret(status: u16, envelope: Option<ErrorBody>) -> Result<(), Failure> {
+    if (200..300).contains(&status) {
         return Ok(());
     }
-    match read_envelope(&response.body) {
-        Some((code, message, fields)) => Err(Failure::Proxy { code, message, fields }),
-        None => Err(Failure::Unreadable { status: response.status }),
+    match envelope {
+        Some(ErrorBody { code, message, fields }) => Err(Failure::Proxy { code, message, fields }),
+        None => Err(Failure::Unreadable { status }),
     }
-}
-
-/// The [`ErrorEnvelope`](crate::contract::wire::ErrorEnvelope), read with the
-/// browser's own `JSON.parse`: serde_json's deserializer (and the float
-/// formatting its error messages pull in) would add some 30 KB to the wasm
-/// for this one small object. A code this build does not know reads as
-/// [`ErrorCode::Unknown`], as the contract's serde does.
-fn read_envelope(body: &str) -> Option<(ErrorCode, String, FieldErrors)> {
-    let get = |object: &JsValue, key: &str| Reflect::get(object, &JsValue::from_str(key)).ok();
-    let value = js_sys::JSON::parse(body).ok()?;
-    let error = get(&value, "error").filter(JsValue::is_object)?;
-    let code = get(&error, "code")?.as_string()?;
-    let code = ErrorCode::from_wire(&code);
-    let message = get(&error, "message").and_then(|m| m.as_string()).unwrap_or_default();
-    let mut fields = FieldErrors::new();
-    if let Some(object) = get(&error, "fields").filter(JsValue::is_object) {
-        for entry in Object::entries(object.unchecked_ref()) {
-            let pair = Array::from(&entry);
-            if let (Some(name), Some(sentence)) = (pair.get(0).as_string(), pair.get(1).as_string())
-            {
-                fields.insert(name, sentence);
-            }
-        }
-    }
-    Some((code, message, fields))
 }
 
 /// The sentence announced after a successful update.
@@ -189,5 +158,47 @@ fn proxy_sentence(
             "The update failed for a reason this form does not know — try again, and tell an administrator if it keeps happening"
                 .to_owned()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_2xx_is_success_and_anything_else_is_read_from_its_envelope() {
+        assert_eq!(interpret(200, None), Ok(()));
+        assert_eq!(interpret(502, None), Err(Failure::Unreadable { status: 502 }));
+        let body = ErrorBody {
+            code: ErrorCode::NotFound,
+            message: "m".into(),
+            fields: FieldErrors::new(),
+        };
+        let failure = interpret(404, Some(body)).unwrap_err();
+        assert_eq!(failure.code(), "not_found");
+        assert_eq!(failure.sentence(IdentifierKind::WaId), "No contact has that WhatsApp ID");
+    }
+
+    #[test]
+    fn every_code_has_a_sentence_of_its_own_and_unknown_codes_say_the_proxys() {
+        let mut sentences: Vec<String> = ErrorCode::ALL
+            .into_iter()
+            .map(|code| {
+                let failure =
+                    Failure::Proxy { code, message: String::new(), fields: FieldErrors::new() };
+                failure.sentence(IdentifierKind::Id)
+            })
+            .collect();
+        assert!(sentences.iter().all(|sentence| !sentence.is_empty()));
+        sentences.sort();
+        sentences.dedup();
+        // The two route errors share theirs: both mean a wrong endpoint.
+        assert_eq!(sentences.len(), ErrorCode::ALL.len() - 1);
+        let newer = Failure::Proxy {
+            code: ErrorCode::Unknown,
+            message: " Newer. ".into(),
+            fields: FieldErrors::new(),
+        };
+        assert_eq!(newer.sentence(IdentifierKind::Id), "Newer.");
     }
 }
