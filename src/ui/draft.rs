@@ -8,7 +8,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::outcome;
 use super::vocabulary::{Input, Part, Touch};
 use crate::contract::{
     ContactUpdate, ErrorKey, Field, FieldErrors, Rejection, ValidUpdate, check_metadata_key,
@@ -112,6 +111,12 @@ impl DraftRow {
     }
 }
 
+/// The sentence for a form with nothing to change: said by the form itself,
+/// and for the proxy's `nothing_to_update`.
+pub fn nothing_to_update() -> String {
+    "Nothing to update — fill in at least one field to change".to_owned()
+}
+
 /// The sentence for a metadata key that a previous row already uses.
 const DUPLICATE_KEY: &str =
     "This key is already used in a row above; each key can appear only once.";
@@ -206,7 +211,7 @@ impl Checked {
             }
         }
         if matches!(self.verdict, Err(Rejection::NothingToUpdate)) && self.form_ok {
-            problems.form = Some(outcome::nothing_to_update());
+            problems.form = Some(nothing_to_update());
         }
         problems
     }
@@ -396,7 +401,7 @@ mod tests {
     #[test]
     fn nothing_to_update_is_a_problem_of_the_form_as_a_whole() {
         let problems = draft("7", &[], &[(0, "", "")]).check().problems();
-        assert_eq!(problems.form, Some(outcome::nothing_to_update()));
+        assert_eq!(problems.form, Some(nothing_to_update()));
         assert_eq!(problems.first_spot(), None, "no input to focus: the form says it");
     }
 

@@ -13,6 +13,9 @@
 //! - [`markup`], [`css`]: the form's HTML, written once from data with
 //!   [`html`], and its styles.
 //! - [`prerender`]: the form for a host page to hold before the widget loads.
+//!
+//! Inside, too, the arrows point one way: `vocabulary` ← `draft` ← `outcome`,
+//! and `markup` ← `prerender`, which lean on those and on `html` and `css`.
 
 pub mod css;
 pub mod draft;

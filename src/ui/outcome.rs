@@ -10,7 +10,7 @@
 use crate::contract::FieldErrors;
 use crate::contract::wire::{ErrorBody, ErrorCode, UPDATED};
 
-use super::draft::IdentifierKind;
+use super::draft::{IdentifierKind, nothing_to_update};
 
 /// Why an update did not happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +40,6 @@ pub fn interpret(status: u16, envelope: Option<ErrorBody>) -> Result<(), Failure
 /// The sentence announced after a successful update.
 pub const fn success() -> &'static str {
     UPDATED
-}
-
-/// The sentence for a submit with nothing to change (also the proxy's
-/// `nothing_to_update`).
-pub fn nothing_to_update() -> String {
-    "Nothing to update — fill in at least one field to change".to_owned()
 }
 
 impl Failure {
