@@ -4,118 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 use common::*;
 use serde_json::json;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_contact-proxy");
-
-fn command() -> Command {
-    let mut command = Command::new(BINARY);
-    for var in [
-        "SETTER_API_KEY",
-        "SETTER_API_KEY_FILE",
-        "CONTACT_PROXY_DEMO",
-        "CONTACT_PROXY_UPSTREAM",
-        "RUST_LOG",
-    ] {
-        command.env_remove(var);
-    }
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    command
-}
-
-/// A running contact-proxy and everything it printed so far.
-struct Running {
-    child: Child,
-    url: String,
-    output: Arc<Mutex<String>>,
-}
-
-impl Running {
-    /// Starts the binary with `args` on a free port and waits until it listens.
-    fn start(mut command: Command, args: &[&str]) -> Running {
-        let mut child = command.args(["--listen", "127.0.0.1:0"]).args(args).spawn().unwrap();
-        let output = Arc::new(Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some((_, address)) = line.split_once("listening on http://") {
-                    let _ =
-                        tx.send(address.split_whitespace().next().unwrap_or_default().to_owned());
-                }
-                sink.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let mut stdout = child.stdout.take().unwrap();
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stdout.read_to_string(&mut text);
-            sink.lock().unwrap().push_str(&text);
-        });
-        let address = rx
-            .recv_timeout(Duration::from_secs(20))
-            .unwrap_or_else(|_| panic!("contact-proxy did not start: {}", output.lock().unwrap()));
-        Running { child, url: format!("http://{address}"), output }
-    }
-
-    fn terminate(&self) {
-        self.signal("-TERM");
-    }
-
-    fn signal(&self, signal: &str) {
-        let status = Command::new("kill").args([signal, &self.child.id().to_string()]).status();
-        assert!(status.unwrap().success());
-    }
-
-    /// Waits until the output holds `needle` `times` times.
-    fn wait_for_log(&self, needle: &str, times: usize) {
-        for _ in 0..250 {
-            if self.output.lock().unwrap().matches(needle).count() >= times {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("{needle:?} not logged {times} times: {}", self.output.lock().unwrap());
-    }
-
-    /// Waits for the exit (SIGTERM first); returns the exit code and all output.
-    fn stop(mut self) -> (Option<i32>, String) {
-        self.terminate();
-        let code = wait_with_timeout(&mut self.child, Duration::from_secs(10));
-        std::thread::sleep(Duration::from_millis(100)); // let the readers drain
-        let output = self.output.lock().unwrap().clone();
-        (code, output)
-    }
-}
-
-fn wait_with_timeout(child: &mut Child, limit: Duration) -> Option<i32> {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status.code();
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("contact-proxy did not exit within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn output_of(command: &mut Command) -> (Option<i32>, String) {
-    let output = command.output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.code(), text)
-}
+use common::binary::*;
 
 #[test]
 fn without_a_key_it_refuses_to_start_and_says_how_to_fix_it() {

@@ -211,18 +211,14 @@ fn a_frame_ancestors_value_that_would_inject_directives_is_refused() {
 
 // --- Slow and hostile clients. ---
 
-async fn proxy_with_limits(
+/// A proxy served with `limits`; its address, `127.0.0.1:PORT`.
+async fn address_with_limits(
     upstream: &str,
     limits: proxy::ServerLimits,
     body_timeout: Duration,
 ) -> String {
-    let mut config = proxy::Config::new(upstream, canary_key());
-    config.body_read_timeout = body_timeout;
-    let app = proxy::router(&config).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    tokio::spawn(proxy::serve(listener, app, std::future::pending(), limits));
-    address
+    let url = proxy_with_limits(upstream, limits, |c| c.body_read_timeout = body_timeout).await;
+    url.trim_start_matches("http://").to_owned()
 }
 
 async fn read_all(socket: &mut TcpStream, limit: Duration) -> String {
@@ -238,7 +234,7 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
         header_read_timeout: Duration::from_millis(300),
         ..Default::default()
     };
-    let address = proxy_with_limits(&setter.url, limits, Duration::from_secs(5)).await;
+    let address = address_with_limits(&setter.url, limits, Duration::from_secs(5)).await;
     let mut socket = TcpStream::connect(&address).await.unwrap();
     socket.write_all(b"PUT /api/contacts HTTP/1.1\r\nHost: x\r\n").await.unwrap();
     let started = Instant::now();
@@ -252,12 +248,12 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 async fn a_body_that_never_arrives_is_408_request_timeout() {
     let setter = FakeSetter::answering(Answer::updated()).await;
     let address =
-        proxy_with_limits(&setter.url, Default::default(), Duration::from_millis(300)).await;
+        address_with_limits(&setter.url, Default::default(), Duration::from_millis(300)).await;
     let mut socket = TcpStream::connect(&address).await.unwrap();
-    socket
-        .write_all(b"PUT /api/contacts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"id\": 1,")
-        .await
-        .unwrap();
+    let head = format!(
+        "PUT /api/contacts HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{{\"id\": 1,"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
     let answer = read_all(&mut socket, Duration::from_secs(5)).await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains(r#""code":"request_timeout""#), "{answer}");
@@ -272,7 +268,7 @@ async fn connections_beyond_the_bound_wait_for_a_free_slot() {
         header_read_timeout: Duration::from_millis(500),
         ..Default::default()
     };
-    let address = proxy_with_limits(&setter.url, limits, Duration::from_secs(5)).await;
+    let address = address_with_limits(&setter.url, limits, Duration::from_secs(5)).await;
     // The only slot: held by a client that sends nothing.
     let _idle = TcpStream::connect(&address).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;

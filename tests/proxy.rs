@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
+use setter_contacts::proxy;
 
 // --- What travels upstream. ---
 
@@ -66,7 +67,9 @@ async fn an_upstream_url_with_a_trailing_slash_still_reaches_the_endpoint() {
 #[tokio::test]
 async fn two_hundred_concurrent_updates_are_each_forwarded_once() {
     let setter = FakeSetter::answering(Answer::updated()).await;
-    let proxy = proxy_to(&setter.url).await;
+    // One client with 200 connections at once: more than its default share.
+    let limits = proxy::ServerLimits { max_connections_per_client: 1024, ..Default::default() };
+    let proxy = proxy_with_limits(&setter.url, limits, |_| {}).await;
     let updates = (1..=200).map(|id| {
         let proxy = proxy.clone();
         tokio::spawn(async move {
@@ -140,8 +143,9 @@ async fn bodies_over_16_kib_are_payload_too_large() {
     let setter = FakeSetter::answering(Answer::updated()).await;
     let proxy = proxy_to(&setter.url).await;
     let chunk = "a".repeat(4096);
-    let mut request = String::from(
-        "PUT /api/contacts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+    let mut request = format!(
+        "PUT /api/contacts HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        proxy.trim_start_matches("http://")
     );
     for _ in 0..5 {
         request.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
@@ -255,7 +259,8 @@ async fn setter_answers_map_to_the_envelope() {
         (Answer::new(401, r#"{"error": "Invalid API key"}"#), 502, Some("upstream_auth_failed")),
         (Answer::new(500, "oops"), 502, Some("upstream_error")),
         (Answer::new(503, "<html>maintenance</html>"), 502, Some("upstream_error")),
-        (Answer::new(429, "slow down"), 502, Some("upstream_error")),
+        // Setter's own limit is passed on, for the caller to wait and retry.
+        (Answer::new(429, "slow down"), 429, Some("rate_limited")),
         (Answer::updated().after(Duration::from_secs(3)), 504, Some("upstream_timeout")),
     ];
     for (answer, status, code) in cases {

@@ -71,6 +71,14 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// How long Setter may take to answer, in milliseconds (then 504).
         #[arg(long, env = "CONTACT_PROXY_UPSTREAM_TIMEOUT_MS", default_value_t = 10_000)]
         upstream_timeout_ms: u64,
+        /// An origin (https://host[:port]) the proxy is reached at, e.g. its name
+        /// behind a gateway. Requests for any other Host are refused (421), which
+        /// stops DNS rebinding; its pages may send updates. Repeatable; the
+        /// environment variable takes a comma list [default: what --listen
+        /// implies: http:// with 127.0.0.1, [::1] and localhost, and the
+        /// address itself, each with the port].
+        #[arg(long = "public-origin", env = "CONTACT_PROXY_PUBLIC_ORIGINS", value_delimiter = ',')]
+        public_origins: Vec<String>,
         /// An origin (https://host[:port]) whose pages may send updates, besides
         /// the proxy's own. Repeatable; the environment variable takes a comma list.
         #[arg(
@@ -103,6 +111,12 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// Connections served at once; more wait until one closes.
         #[arg(long, env = "CONTACT_PROXY_MAX_CONNECTIONS", default_value_t = 1024)]
         max_connections: usize,
+        /// Connections one client address may hold at once; more are refused at
+        /// once, so one client cannot take every connection [default: an eighth
+        /// of --max-connections]. Behind a gateway every connection comes from
+        /// the gateway's address: raise it there, up to --max-connections.
+        #[arg(long, env = "CONTACT_PROXY_MAX_CONNECTIONS_PER_CLIENT")]
+        max_connections_per_client: Option<NonZeroUsize>,
         /// Threads serving requests [default: one per CPU core].
         #[arg(long, env = "CONTACT_PROXY_THREADS")]
         threads: Option<NonZeroUsize>,
@@ -177,8 +191,23 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         } else {
             (args.upstream, read_key(args.api_key_file.as_deref())?, None)
         };
+        // Bound first: the public origins --listen implies need the real port.
+        let listener = bind(args.listen).await?;
+        let address = listener.local_addr().map_err(StartError::Serve)?;
+        let public_origins = if args.public_origins.is_empty() {
+            if !address.ip().is_loopback() {
+                tracing::warn!(
+                    "listening on {address} with no --public-origin: only requests for the loopback \
+                     names and this address are answered; set --public-origin to the name clients use"
+                );
+            }
+            proxy::public_origins_for(address)
+        } else {
+            args.public_origins
+        };
         let config = proxy::Config {
             upstream_timeout: Duration::from_millis(args.upstream_timeout_ms),
+            public_origins,
             allowed_origins: args.allowed_origins,
             dist: args.dist,
             trusted_user_header: args.trusted_user_header,
@@ -186,21 +215,24 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             frame_ancestors: args.frame_ancestors,
             ..proxy::Config::new(upstream, proxy::KeySlot::new(&api_key)?)
         };
-        if let Some(path) = args.api_key_file {
-            tokio::spawn(reload_key_on_sighup(path, config.api_key.clone()));
-        }
-        let mut app = proxy::router(&config)?;
-        if let Some(view) = sandbox_view {
-            app = view.merge(app);
-        }
-        let listener = bind(args.listen).await?;
-        let address = listener.local_addr().map_err(StartError::Serve)?;
-        tracing::info!(upstream = %config.upstream, "contact-proxy listening on http://{address}");
+        tokio::spawn(on_sighup(args.api_key_file, config.api_key.clone()));
+        let app = proxy::router_with(&config, sandbox_view)?;
+        tracing::info!(
+            upstream = %proxy::without_credentials(&config.upstream),
+            public_origins = %config.public_origins.join(","),
+            "contact-proxy listening on http://{address}"
+        );
         if config.dist.is_some() {
             println!("Open http://{address}/ in a browser.");
         }
+        let max_connections = args.max_connections.max(1);
+        let per_client = args
+            .max_connections_per_client
+            .map_or((max_connections / 8).max(1), NonZeroUsize::get)
+            .min(max_connections);
         let limits = proxy::ServerLimits {
-            max_connections: args.max_connections,
+            max_connections,
+            max_connections_per_client: per_client,
             drain_timeout: config.upstream_timeout + Duration::from_secs(5),
             ..Default::default()
         };
@@ -211,23 +243,34 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
 
     /// SIGHUP re-reads the key file (a rotated Kubernetes or Docker secret). A bad
     /// file is logged and the old key kept, so a botched rotation stops nothing.
-    async fn reload_key_on_sighup(path: PathBuf, slot: proxy::KeySlot) {
+    /// Without a key file (the key from SETTER_API_KEY, or --demo) there is
+    /// nothing to re-read: the signal is logged and ignored. Either way HUP never
+    /// ends the process, which its default action would.
+    async fn on_sighup(key_file: Option<PathBuf>, slot: proxy::KeySlot) {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
             let Ok(mut hangups) = signal(SignalKind::hangup()) else { return };
             while hangups.recv().await.is_some() {
-                match read_key(Some(&path)).map(|key| slot.replace(&key)) {
-                    Ok(Ok(())) => tracing::info!(?path, "API key reloaded"),
+                let Some(path) = &key_file else {
+                    tracing::info!(
+                        "SIGHUP ignored: the key does not come from a file (--api-key-file), so there is nothing to reload"
+                    );
+                    continue;
+                };
+                match read_key(Some(path)).map(|key| slot.replace(&key)) {
+                    Ok(Ok(())) => tracing::info!(?path, "SIGHUP: API key reloaded"),
                     Ok(Err(err)) => {
-                        tracing::error!(?path, %err, "API key not reloaded; keeping the old one")
+                        tracing::error!(?path, %err, "SIGHUP: API key not reloaded; keeping the old one")
                     }
-                    Err(err) => tracing::error!(%err, "API key not reloaded; keeping the old one"),
+                    Err(err) => {
+                        tracing::error!(%err, "SIGHUP: API key not reloaded; keeping the old one")
+                    }
                 }
             }
         }
         #[cfg(not(unix))]
-        let _ = (path, slot);
+        let _ = (key_file, slot);
     }
 
     async fn run_sandbox(listen: SocketAddr) -> Result<(), StartError> {

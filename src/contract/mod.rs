@@ -124,14 +124,23 @@ pub enum Rejection {
     NothingToUpdate,
 }
 
+/// How many field names a sentence lists before it says "and N more".
+const MAX_NAMED_FIELDS: usize = 20;
+
 fn invalid_fields_sentence(fields: &FieldErrors) -> String {
     let names: Vec<&str> = fields.keys().map(String::as_str).collect();
     match names.as_slice() {
         [one] => format!("The field {one} is not valid: fix it and send the update again."),
-        many => format!(
+        many if many.len() <= MAX_NAMED_FIELDS => format!(
             "{} fields are not valid ({}): fix them and send the update again.",
             many.len(),
             many.join(", ")
+        ),
+        many => format!(
+            "{} fields are not valid ({}, and {} more): fix them and send the update again.",
+            many.len(),
+            many[..MAX_NAMED_FIELDS].join(", "),
+            many.len() - MAX_NAMED_FIELDS
         ),
     }
 }

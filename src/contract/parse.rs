@@ -3,18 +3,32 @@
 //! serde's derive stops at the first problem and reports a wrong type as a
 //! syntax error. Operators need every problem at once, each on its own field, so
 //! the body is read as a JSON object first and each member is typed by hand.
+//!
+//! JSON lets a key appear twice and most readers keep the last: a body could
+//! then mean one thing to whatever checked it and another to Setter. The
+//! reader here ([`Reading`]) notes every key given twice, at the top and in
+//! `metadata`, and such a body is refused on that key.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::rules::{self, metadata_field};
-use super::{ContactUpdate, Field, FieldErrors, Rejection, ValidUpdate};
+use super::{ContactUpdate, ErrorKey, Field, FieldErrors, Rejection, ValidUpdate};
 
 /// Parses and validates a request body. `BadJson` only when the body is not a
 /// JSON object; wrong types and unknown fields are `InvalidField` on their field.
 pub fn parse(body: &[u8]) -> Result<ValidUpdate, Rejection> {
-    let value: Value = serde_json::from_slice(body).map_err(|err| {
+    let mut duplicates = Vec::new();
+    let reading = Reading { duplicates: &mut duplicates, depth: Depth::Top };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = reading.deserialize(&mut deserializer).and_then(|value| {
+        deserializer.end()?;
+        Ok(value)
+    });
+    let value: Value = value.map_err(|err| {
         Rejection::BadJson(match err.classify() {
             serde_json::error::Category::Eof => {
                 format!("it ends too early (line {}, column {})", err.line(), err.column())
@@ -28,8 +42,115 @@ pub fn parse(body: &[u8]) -> Result<ValidUpdate, Rejection> {
             json_type(&value)
         )));
     };
-    let (update, problems) = from_object(object);
+    let (update, mut problems) = from_object(object);
+    for name in duplicates {
+        let sentence = match ErrorKey::of(&name) {
+            ErrorKey::MetadataEntry(_) => "This metadata key is given twice; give each key once.",
+            _ => "This field is given twice in the request; give it once.",
+        };
+        problems.insert(name, sentence.to_owned());
+    }
     rules::validate(update, problems)
+}
+
+/// Where in the body a [`Reading`] is: the top object, `metadata`'s, or deeper.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    Top,
+    Metadata,
+    Deeper,
+}
+
+/// Reads a JSON value as serde_json's `Value` does, noting the names of keys
+/// given twice (`firstName`, `metadata.plan`) in the top object and in
+/// `metadata`; the last value of a repeated key is the one kept, as before.
+struct Reading<'a> {
+    duplicates: &'a mut Vec<String>,
+    depth: Depth,
+}
+
+impl<'de> DeserializeSeed<'de> for Reading<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Reading<'_> {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = match self.depth {
+                Depth::Top => map.next_value_seed(Reading {
+                    duplicates: &mut *self.duplicates,
+                    depth: if key == Field::Metadata.as_str() {
+                        Depth::Metadata
+                    } else {
+                        Depth::Deeper
+                    },
+                })?,
+                Depth::Metadata | Depth::Deeper => map.next_value::<Value>()?,
+            };
+            let name = match self.depth {
+                Depth::Top => Some(key.clone()),
+                Depth::Metadata => Some(metadata_field(&key)),
+                Depth::Deeper => None,
+            };
+            if let (Some(name), Some(_)) = (name, object.insert(key, value)) {
+                if !self.duplicates.contains(&name) {
+                    self.duplicates.push(name);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// Types each member; what does not fit becomes a problem on that member's name.

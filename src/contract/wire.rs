@@ -56,12 +56,17 @@ pub enum ErrorCode {
     UpstreamAuthFailed,
     UpstreamError,
     UpstreamTimeout,
-    // The caller and the route (401, 403, 404, 405, 429).
+    // The caller and the route (400, 401, 403, 404, 405, 421, 429, 431, 503).
     Unauthorized,
     OriginNotAllowed,
     RateLimited,
     NoSuchRoute,
     MethodNotAllowed,
+    HostNotAllowed,
+    BadHost,
+    HeadersTooLarge,
+    MalformedRequest,
+    TooManyConnections,
     // A bug of ours (500).
     Internal,
     /// A code this build does not know yet (a newer proxy); read, never written.
@@ -71,7 +76,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code the proxy writes (all but `Unknown`).
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::BadJson,
         ErrorCode::MissingIdentifier,
         ErrorCode::NothingToUpdate,
@@ -90,6 +95,11 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::NoSuchRoute,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::HostNotAllowed,
+        ErrorCode::BadHost,
+        ErrorCode::HeadersTooLarge,
+        ErrorCode::MalformedRequest,
+        ErrorCode::TooManyConnections,
         ErrorCode::Internal,
     ];
 
@@ -120,6 +130,11 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::NoSuchRoute => "no_such_route",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::HostNotAllowed => "host_not_allowed",
+            ErrorCode::BadHost => "bad_host",
+            ErrorCode::HeadersTooLarge => "headers_too_large",
+            ErrorCode::MalformedRequest => "malformed_request",
+            ErrorCode::TooManyConnections => "too_many_connections",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

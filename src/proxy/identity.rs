@@ -15,14 +15,24 @@ use super::error::ApiError;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor(pub String);
 
-/// 401 `unauthorized` without the header named `header`; otherwise records the
-/// [`Actor`] in the request's extensions. Runs as tower-http's
-/// `ValidateRequestHeader`, like the origin check.
+/// 401 `unauthorized` without the header named `header`, or with a value
+/// that names no single user: two copies of the header, or a comma list (a
+/// gateway that appends to what the client sent would let the client choose
+/// who it is). Otherwise records the [`Actor`] in the request's extensions.
+/// Runs as tower-http's `ValidateRequestHeader`, like the origin check.
 pub(super) fn require_user(header: &HeaderName, request: &mut Request) -> Result<(), ApiError> {
-    let user = request.headers().get(header).and_then(|value| value.to_str().ok()).map(str::trim);
+    let ambiguous = |why| ApiError::AmbiguousUser { header: header.to_string(), why };
+    let mut values = request.headers().get_all(header).iter();
+    let user = match (values.next(), values.next()) {
+        (Some(_), Some(_)) => return Err(ambiguous("came more than once")),
+        (value, _) => value.and_then(|value| value.to_str().ok()).map(str::trim),
+    };
     let Some(user) = user.filter(|user| !user.is_empty()) else {
         return Err(ApiError::Unauthorized(header.to_string()));
     };
+    if user.contains(',') {
+        return Err(ambiguous("holds a list of values"));
+    }
     let actor = Actor(user.to_owned());
     request.extensions_mut().insert(actor);
     Ok(())

@@ -5,14 +5,18 @@
 //! browser ── PUT /api/contacts ──▶ [origin check] ▶ update ▶ Upstream ── PUT /api/v1/contacts ──▶ Setter
 //! ```
 //!
-//! Cross-cutting behaviour (request ids, origin check, CORS, caller identity,
-//! rate limit, security headers) is layered on the router; the handler in
-//! `update` only checks and forwards, and `server` bounds what clients may hold.
+//! Cross-cutting behaviour (request ids, the `Host` and origin checks, CORS,
+//! caller identity, rate limit, security headers) is layered on the router;
+//! the handler in `update` only checks and forwards, `files` serves the built
+//! widget and nothing else of the disk, and `server` bounds what clients may
+//! hold.
 
 mod error;
+mod files;
 mod identity;
 mod key;
 mod limit;
+pub mod openapi;
 mod origin;
 mod server;
 mod update;
@@ -34,17 +38,16 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::validate_request::ValidateRequestHeaderLayer;
 
 pub use error::{ApiError, status_of};
 pub use identity::Actor;
 pub use key::{BadKey, KeySlot};
-pub use origin::{AllowedOrigins, BadOrigin};
+pub use origin::{BadOrigin, Origins, public_origins_for};
 pub use server::{ServerLimits, serve, serve_per_core};
 pub use update::MAX_BODY_BYTES;
-pub use upstream::{MAX_UPSTREAM_BODY_BYTES, Upstream, UpstreamError};
+pub use upstream::{MAX_UPSTREAM_BODY_BYTES, Upstream, UpstreamError, without_credentials};
 
 /// Setter's production address.
 pub const SETTER_URL: &str = "https://chat.trysetter.com";
@@ -58,6 +61,9 @@ pub struct Config {
     pub upstream_timeout: Duration,
     /// Setter's API key. It goes into one header value and nowhere else.
     pub api_key: KeySlot,
+    /// The origins the proxy is reached at (`scheme://host[:port]`): requests
+    /// to any other `Host` are refused, and these pages may send updates.
+    pub public_origins: Vec<String>,
     /// Origins besides the proxy's own whose pages may send updates.
     pub allowed_origins: Vec<String>,
     /// A built widget to serve at `/`.
@@ -74,12 +80,15 @@ pub struct Config {
 }
 
 impl Config {
-    /// The defaults of the command line, forwarding to `upstream` with `api_key`.
+    /// The defaults of the command line, forwarding to `upstream` with
+    /// `api_key`: among them the public origins `--listen 127.0.0.1:8080`
+    /// implies ([`public_origins_for`]); a proxy listening elsewhere sets its own.
     pub fn new(upstream: impl Into<String>, api_key: KeySlot) -> Config {
         Config {
             upstream: upstream.into(),
             upstream_timeout: Duration::from_secs(10),
             api_key,
+            public_origins: public_origins_for(std::net::SocketAddr::from(([127, 0, 0, 1], 8080))),
             allowed_origins: Vec::new(),
             dist: None,
             trusted_user_header: None,
@@ -118,15 +127,23 @@ struct AppState {
 /// The proxy's routes and layers. Call from within a Tokio runtime (the rate
 /// limiter starts a clean-up task).
 ///
-/// A request to `/api/contacts` passes, outermost first: request id → origin
-/// check → CORS → caller identity → rate limit → the handler.
+/// Every request passes, outermost first: request id → security headers →
+/// `Host` check → the route. A request to `/api/contacts` then passes
+/// `no-store` → origin check → CORS → caller identity → rate limit → the handler.
+pub fn router(config: &Config) -> Result<Router, ConfigError> {
+    router_with(config, None)
+}
+
+/// [`router`], with the demo's sandbox view (`GET /sandbox/contacts`) served
+/// inside the same outer layers, so that it too answers in the envelope with
+/// the security headers, and documented.
 // tower-http's ValidateRequestHeader takes checks that return `Result<(), Response>`.
 #[expect(
     clippy::result_large_err,
     reason = "the error is the refusal, built once per refused request"
 )]
-pub fn router(config: &Config) -> Result<Router, ConfigError> {
-    let allowed = AllowedOrigins::parse(&config.allowed_origins)?;
+pub fn router_with(config: &Config, sandbox_view: Option<Router>) -> Result<Router, ConfigError> {
+    let origins = Origins::parse(&config.public_origins, &config.allowed_origins)?;
     let upstream =
         Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)?;
     let state =
@@ -146,13 +163,13 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
                     HeaderValue::from_static("no-store"),
                 ))
                 .layer(ValidateRequestHeaderLayer::custom({
-                    let allowed = allowed.clone();
+                    let origins = origins.clone();
                     move |request: &mut Request<Body>| {
-                        origin::require_allowed_origin(&allowed, request.headers())
+                        origin::require_allowed_origin(&origins, request.headers())
                             .map_err(ApiError::into_response)
                     }
                 }))
-                .layer(cors(&allowed))
+                .layer(cors(&origins))
                 .option_layer(config.trusted_user_header.clone().map(|header| {
                     ValidateRequestHeaderLayer::custom(move |request: &mut Request<Body>| {
                         identity::require_user(&header, request).map_err(ApiError::into_response)
@@ -162,22 +179,30 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
         )
         .with_state(state);
 
+    let openapi = axum::body::Bytes::from(openapi::document(sandbox_view.is_some()).to_string());
     let mut app = Router::new()
         .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                std::future::ready(([(header::CONTENT_TYPE, "application/json")], openapi.clone()))
+            }),
+        )
+        .merge(sandbox_view.unwrap_or_default())
         .method_not_allowed_fallback(method_not_allowed)
         .merge(api);
     app = match &config.dist {
-        Some(dist) if !dist.is_dir() => return Err(ConfigError::MissingDist(dist.clone())),
-        Some(dist) => app.fallback_service(
-            ServeDir::new(dist)
-                .call_fallback_on_method_not_allowed(true)
-                .fallback(get(no_such_route).fallback(method_not_allowed)),
-        ),
+        Some(dist) => {
+            let dist =
+                files::Dist::new(dist).map_err(|_| ConfigError::MissingDist(dist.clone()))?;
+            app.fallback(move |request: Request<Body>| dist.clone().serve(request))
+        }
         None => app.fallback(no_such_route),
     };
     let csp = content_security_policy(&config.frame_ancestors)?;
     Ok(app.layer(
         ServiceBuilder::new()
+            .map_request(drop_unsafe_request_id)
             .layer(SetRequestIdLayer::x_request_id(Counter::default()))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(SetResponseHeaderLayer::overriding(
@@ -188,16 +213,20 @@ pub fn router(config: &Config) -> Result<Router, ConfigError> {
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ))
-            .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp)),
+            .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
+            .layer(ValidateRequestHeaderLayer::custom(move |request: &mut Request<Body>| {
+                origin::require_own_host(&origins, request.headers(), request.uri())
+                    .map_err(ApiError::into_response)
+            })),
     ))
 }
 
 /// Preflights are answered for allowed origins only, for PUT with a JSON body;
 /// credentials (the gateway's session cookie) may come along, which is why the
 /// origins are listed and never `*`.
-fn cors(allowed: &AllowedOrigins) -> CorsLayer {
+fn cors(origins: &Origins) -> CorsLayer {
     let origins: Vec<HeaderValue> =
-        allowed.as_slice().iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
+        origins.allowed().iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::PUT])
@@ -241,6 +270,31 @@ async fn no_such_route(uri: Uri) -> ApiError {
 async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed { method: method.to_string(), path: uri.path().to_owned() }
 }
+
+/// Forgets a client's `X-Request-Id` unless it is a short, safe token
+/// (1 to 64 of `A-Z a-z 0-9 . _ -`): the id goes into every log line of the
+/// request, and a client must not write quotes, line noise or kilobytes there.
+/// A fresh id is made instead (see [`Counter`]).
+fn drop_unsafe_request_id(mut request: Request<Body>) -> Request<Body> {
+    let safe = |value: &HeaderValue| {
+        let bytes = value.as_bytes();
+        (1..=64).contains(&bytes.len())
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    };
+    let headers = request.headers_mut();
+    let mut values = headers.get_all(REQUEST_ID).iter();
+    let keep = match (values.next(), values.next()) {
+        (Some(value), None) => safe(value),
+        (None, _) => true,
+        (Some(_), Some(_)) => false,
+    };
+    if !keep {
+        headers.remove(REQUEST_ID);
+    }
+    request
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Request ids `1`, `2`, … of this process, unless the caller sent one: a
 /// dashboard's own id then ties its logs to ours.

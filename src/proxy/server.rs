@@ -1,8 +1,13 @@
-//! The accept loop: HTTP/1.1 with a bound on connections and on how long a
-//! client may take to send its headers, and a graceful drain on shutdown.
+//! The accept loop: HTTP/1.1 with bounds on what clients may hold (connections
+//! in all, connections per client address, the size of a request head, the
+//! time to send it), and a graceful drain on shutdown.
 //!
-//! `axum::serve` exposes neither bound, and a proxy that holds an API key must
-//! not be held open by slow or hostile clients, so this loop drives hyper itself.
+//! `axum::serve` exposes none of these bounds, and a proxy that holds an API
+//! key must not be held open by slow or hostile clients, so this loop drives
+//! hyper itself. What hyper answers on its own (a head too large or
+//! unreadable) is rewritten into the proxy's envelope on its way out
+//! ([`envelopes`]), and a client over its share of connections gets a 503
+//! envelope and a closed socket, before anything it sends is read.
 //!
 //! [`serve_per_core`] serves connections on one thread per core, each with a
 //! single-threaded runtime; the caller's runtime accepts and deals connections
@@ -12,7 +17,7 @@
 //! waking its other thread.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,11 +31,22 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tower::ServiceExt;
 
+mod envelopes;
+
 /// Bounds on what clients may hold of the server.
 #[derive(Debug, Clone)]
 pub struct ServerLimits {
     /// Connections served at once; more wait in the listen backlog.
     pub max_connections: usize,
+    /// Connections one client address may hold at once; more are refused
+    /// as they arrive (503 `too_many_connections`), so one client cannot fill
+    /// `max_connections` and starve the rest, `/healthz` included.
+    pub max_connections_per_client: usize,
+    /// The largest request head (request line and headers) read; a bigger one
+    /// is answered 431 `headers_too_large`. It bounds the memory each
+    /// connection may make the server hold: browsers' heads, cookies and
+    /// all, are a few KiB.
+    pub max_head_bytes: usize,
     /// How long a client may take to send a request's headers.
     pub header_read_timeout: Duration,
     /// How long a shutdown waits for requests in flight before it gives up.
@@ -41,11 +57,16 @@ impl Default for ServerLimits {
     fn default() -> ServerLimits {
         ServerLimits {
             max_connections: 1024,
+            max_connections_per_client: 128,
+            max_head_bytes: MAX_HEAD_BYTES,
             header_read_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(30),
         }
     }
 }
+
+/// The default bound on a request head: 32 KiB.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
 
 /// Serves `app` on `listener` until `shutdown` resolves; then stops accepting and
 /// lets the requests in flight finish (up to `limits.drain_timeout`). Handlers
@@ -81,8 +102,11 @@ pub async fn serve_per_core(
     let mut workers = Vec::new();
     let mut finished = Vec::new();
     for index in 0..threads.max(1) {
-        let (hand_off, mut incoming) =
-            mpsc::unbounded_channel::<(std::net::TcpStream, SocketAddr, OwnedSemaphorePermit)>();
+        let (hand_off, mut incoming) = mpsc::unbounded_channel::<(
+            std::net::TcpStream,
+            SocketAddr,
+            (OwnedSemaphorePermit, ClientSlot),
+        )>();
         let (done, finished_one) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (app, limits) = (app.clone(), limits.clone());
@@ -147,11 +171,47 @@ pub async fn serve_per_core(
     Ok(())
 }
 
-/// A connection, counted against `max_connections` until it is dropped.
+/// A connection, counted against `max_connections` and its client's share
+/// until it is dropped.
 struct Accepted {
     stream: TcpStream,
     peer: SocketAddr,
-    slot: OwnedSemaphorePermit,
+    slot: (OwnedSemaphorePermit, ClientSlot),
+}
+
+/// How many connections each client address holds.
+#[derive(Clone, Default)]
+struct Clients(Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>>);
+
+impl Clients {
+    /// A slot for one more connection of `client`, unless it holds `max`.
+    fn take(&self, client: IpAddr, max: usize) -> Option<ClientSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = counts.entry(client).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(ClientSlot { clients: self.clone(), client })
+    }
+}
+
+/// One connection of a client, given back when dropped.
+struct ClientSlot {
+    clients: Clients,
+    client: IpAddr,
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut counts = self.clients.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = counts.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.client);
+            }
+        }
+    }
 }
 
 /// Accepts connections and passes each to `serve` until `shutdown` resolves
@@ -163,6 +223,7 @@ async fn accept_until(
     mut serve: impl FnMut(Accepted) -> ControlFlow<()>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let clients = Clients::default();
     tokio::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -181,7 +242,12 @@ async fn accept_until(
             },
             () = &mut shutdown => return,
         };
-        if serve(Accepted { stream, peer, slot }).is_break() {
+        let Some(client_slot) = clients.take(peer.ip(), limits.max_connections_per_client) else {
+            tracing::debug!(%peer, "connection refused: the client holds its share of connections");
+            envelopes::refuse_connection(&stream);
+            continue; // dropped: closed, and its slot is free again
+        };
+        if serve(Accepted { stream, peer, slot: (slot, client_slot) }).is_break() {
             return;
         }
     }
@@ -192,13 +258,21 @@ struct Connections {
     app: Router,
     http: hyper::server::conn::http1::Builder,
     graceful: GracefulShutdown,
+    max_head_bytes: usize,
 }
 
 impl Connections {
     fn new(app: Router, limits: &ServerLimits) -> Connections {
         let mut http = hyper::server::conn::http1::Builder::new();
-        http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
-        Connections { app, http, graceful: GracefulShutdown::new() }
+        http.timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .max_buf_size(limits.max_head_bytes.max(8 * 1024));
+        Connections {
+            app,
+            http,
+            graceful: GracefulShutdown::new(),
+            max_head_bytes: limits.max_head_bytes,
+        }
     }
 
     /// Serves the connection on a task of the current runtime.
@@ -209,8 +283,8 @@ impl Connections {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
-        let connection =
-            self.graceful.watch(self.http.serve_connection(TokioIo::new(stream), service));
+        let io = TokioIo::new(envelopes::Envelopes::new(stream, self.max_head_bytes));
+        let connection = self.graceful.watch(self.http.serve_connection(io, service));
         tokio::spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(%err, %peer, "connection ended with an error");

@@ -1,7 +1,8 @@
 //! `PUT /api/contacts`: check everything, then forward once.
 //!
 //! The order of the checks is the order a person fixes them in: the kind of
-//! body (415), its size (413), its syntax (400 bad_json), its fields (400). All of
+//! body and its encoding (415), its size (413), its syntax (400 bad_json), its
+//! fields (400). All of
 //! them run before Setter is called, so a bad request never spends the key.
 
 use std::time::Instant;
@@ -82,6 +83,14 @@ async fn check_request(
 ) -> Result<ValidUpdate, ApiError> {
     if !is_json(headers) {
         return Err(ApiError::UnsupportedMediaType);
+    }
+    // An encoded body (gzip, say) would be read as if it were JSON: refused
+    // instead (RFC 9110 §8.4: 415).
+    for encoding in headers.get_all(header::CONTENT_ENCODING) {
+        let encoding = encoding.to_str().unwrap_or("(unreadable)").trim();
+        if !encoding.eq_ignore_ascii_case("identity") {
+            return Err(ApiError::UnsupportedEncoding(encoding.chars().take(40).collect()));
+        }
     }
     let body = read_body(body, state.body_read_timeout).await?;
     Ok(contract::parse(&body)?)

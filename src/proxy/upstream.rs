@@ -5,10 +5,10 @@
 //! (parsing the URL again, redirect and retry layers) buys nothing here.
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
-use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use axum::http::{HeaderValue, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -49,8 +49,14 @@ pub enum UpstreamError {
         "Setter refused this server's API key. Nothing the person at the form can change fixes this: an administrator must set a valid key."
     )]
     AuthFailed,
+    /// A 400 or 422, with Setter's reason: cut, and with every credential
+    /// redacted (`KeySlot::redact`).
     #[error("Setter rejected the update: {0}")]
     Rejected(String),
+    #[error(
+        "Setter is receiving updates faster than it accepts them; wait {retry_after_secs} s and try again."
+    )]
+    RateLimited { retry_after_secs: u64 },
     #[error("Setter could not be reached or answered with an error; try again in a minute.")]
     Unavailable {
         /// What happened, for the log only: it may name internal hosts.
@@ -70,6 +76,7 @@ impl UpstreamError {
             UpstreamError::Forbidden => ErrorCode::Forbidden,
             UpstreamError::AuthFailed => ErrorCode::UpstreamAuthFailed,
             UpstreamError::Rejected(_) => ErrorCode::InvalidField,
+            UpstreamError::RateLimited { .. } => ErrorCode::RateLimited,
             UpstreamError::Unavailable { .. } => ErrorCode::UpstreamError,
             UpstreamError::Timeout(_) => ErrorCode::UpstreamTimeout,
         }
@@ -83,8 +90,17 @@ impl UpstreamError {
             UpstreamError::Forbidden => Some(403),
             UpstreamError::AuthFailed => Some(401),
             UpstreamError::Rejected(_) => Some(400),
+            UpstreamError::RateLimited { .. } => Some(429),
             UpstreamError::Unavailable { status, .. } => *status,
             UpstreamError::Timeout(_) => None,
+        }
+    }
+
+    /// When the caller may try again (Setter's 429).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            UpstreamError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -190,14 +206,16 @@ impl Upstream {
                 .await
                 .map_err(|err| UpstreamError::transport(&err))?;
             let status = response.status();
+            let retry_after = response.headers().get(RETRY_AFTER).cloned();
             // Read even a success to its end: an answer cut off is no answer, and a
             // connection read to its end goes back to the pool.
             let answer = read_capped(response).await?;
-            Ok::<_, UpstreamError>((status, answer))
+            Ok::<_, UpstreamError>((status, retry_after, answer))
         };
-        let (status, answer) = tokio::time::timeout(self.timeout, exchange)
-            .await
-            .map_err(|_elapsed| UpstreamError::Timeout(self.timeout.as_millis()))??;
+        let (status, retry_after, answer) =
+            tokio::time::timeout(self.timeout, exchange)
+                .await
+                .map_err(|_elapsed| UpstreamError::Timeout(self.timeout.as_millis()))??;
         if status.is_success() {
             return Ok(status.as_u16());
         }
@@ -206,7 +224,12 @@ impl Upstream {
             StatusCode::CONFLICT => UpstreamError::MultipleMatches,
             StatusCode::FORBIDDEN => UpstreamError::Forbidden,
             StatusCode::UNAUTHORIZED => UpstreamError::AuthFailed,
-            StatusCode::BAD_REQUEST => UpstreamError::Rejected(setter_message(&answer)),
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                UpstreamError::Rejected(self.key.redact(&setter_message(&answer)))
+            }
+            StatusCode::TOO_MANY_REQUESTS => UpstreamError::RateLimited {
+                retry_after_secs: retry_after_secs(retry_after.as_ref(), SystemTime::now()),
+            },
             other => UpstreamError::Unavailable {
                 detail: format!("Setter answered {other}"),
                 status: Some(other.as_u16()),
@@ -282,8 +305,43 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     line
 }
 
+/// `url` without the credentials it may hold (`http://user:password@host`),
+/// for logs.
+pub fn without_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..authority_end].rsplit_once('@') {
+                Some((_, host)) => {
+                    format!("{scheme}://[redacted]@{host}{}", &rest[authority_end..])
+                }
+                None => url.to_owned(),
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// How long Setter asks the caller to wait, from its `Retry-After` (seconds or
+/// an HTTP date): 1 s to an hour, a minute when it says nothing readable.
+fn retry_after_secs(header: Option<&HeaderValue>, now: SystemTime) -> u64 {
+    const DEFAULT: u64 = 60;
+    let Some(text) = header.and_then(|value| value.to_str().ok()).map(str::trim) else {
+        return DEFAULT;
+    };
+    let seconds = match text.parse::<u64>() {
+        Ok(seconds) => seconds,
+        Err(_) => match httpdate::parse_http_date(text) {
+            Ok(when) => when.duration_since(now).map_or(0, |wait| wait.as_secs()),
+            Err(_) => DEFAULT,
+        },
+    };
+    seconds.clamp(1, 3600)
+}
+
 /// Setter's explanation of a 400: the `error` or `message` string of a JSON
-/// answer, or the text itself; trimmed and cut to 500 characters.
+/// answer, or the text itself; control characters made spaces, trimmed and
+/// cut to 500 characters. Untrusted: the caller redacts credentials from it.
 fn setter_message(answer: &[u8]) -> String {
     let json: Option<serde_json::Value> = serde_json::from_slice(answer).ok();
     let from_json = json.as_ref().and_then(|value| {
@@ -295,6 +353,7 @@ fn setter_message(answer: &[u8]) -> String {
         Some(text) => text.to_owned(),
         None => String::from_utf8_lossy(answer).into_owned(),
     };
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let text = text.trim();
     if text.is_empty() {
         return "Setter gave no reason.".to_owned();
@@ -486,11 +545,39 @@ mod tests {
     }
 
     #[test]
+    fn urls_are_logged_without_their_credentials() {
+        assert_eq!(
+            without_credentials("http://user:s3cret@setter.example:8080/base?x=1"),
+            "http://[redacted]@setter.example:8080/base?x=1"
+        );
+        assert_eq!(without_credentials("https://chat.trysetter.com"), "https://chat.trysetter.com");
+        assert_eq!(
+            without_credentials("https://h/p@q"),
+            "https://h/p@q",
+            "an @ in the path is no userinfo"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_a_date_and_bounded() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let value = |text: &str| HeaderValue::from_str(text).unwrap();
+        assert_eq!(retry_after_secs(Some(&value("17")), now), 17);
+        assert_eq!(retry_after_secs(Some(&value("0")), now), 1);
+        assert_eq!(retry_after_secs(Some(&value("86400")), now), 3600);
+        let in_two_minutes = httpdate::fmt_http_date(now + Duration::from_secs(120));
+        assert_eq!(retry_after_secs(Some(&value(&in_two_minutes)), now), 120);
+        assert_eq!(retry_after_secs(Some(&value("soon")), now), 60);
+        assert_eq!(retry_after_secs(None, now), 60);
+    }
+
+    #[test]
     fn setter_messages_are_found_trimmed_and_cut() {
         assert_eq!(setter_message(br#"{"error": " Invalid email "}"#), "Invalid email");
         assert_eq!(setter_message(br#"{"message": "Bad timezone"}"#), "Bad timezone");
         assert_eq!(setter_message(br#"{"error": {"message": "Nested"}}"#), "Nested");
         assert_eq!(setter_message(b"plain words\n"), "plain words");
+        assert_eq!(setter_message(b"line\nbreak\x1b[31m"), "line break [31m");
         assert_eq!(setter_message(b"  "), "Setter gave no reason.");
         let long = "é".repeat(600);
         let cut = setter_message(long.as_bytes());

@@ -138,6 +138,20 @@ fn proxy_sentence(
                 .to_owned()
         }
         ErrorCode::RateLimited => "Too many updates at once — wait a moment and try again".to_owned(),
+        ErrorCode::HostNotAllowed | ErrorCode::BadHost => {
+            "The server does not answer for this dashboard's address — ask an administrator to set its public origin"
+                .to_owned()
+        }
+        ErrorCode::MalformedRequest => {
+            "The server could not read the request — reload the page and try again".to_owned()
+        }
+        ErrorCode::TooManyConnections => {
+            "Too many connections from this computer at once — wait a moment and try again".to_owned()
+        }
+        ErrorCode::HeadersTooLarge => {
+            "The browser sent more than the server accepts (too many cookies?) — clear this site's cookies and try again"
+                .to_owned()
+        }
         ErrorCode::NoSuchRoute | ErrorCode::MethodNotAllowed => {
             "The form is pointed at the wrong address — ask an administrator to check its endpoint"
                 .to_owned()
@@ -186,8 +200,9 @@ mod tests {
         assert!(sentences.iter().all(|sentence| !sentence.is_empty()));
         sentences.sort();
         sentences.dedup();
-        // The two route errors share theirs: both mean a wrong endpoint.
-        assert_eq!(sentences.len(), ErrorCode::ALL.len() - 1);
+        // Two pairs share theirs: both route errors mean a wrong endpoint, and
+        // both Host errors an address the proxy is not set up for.
+        assert_eq!(sentences.len(), ErrorCode::ALL.len() - 2);
         let newer = Failure::Proxy {
             code: ErrorCode::Unknown,
             message: " Newer. ".into(),

@@ -2,6 +2,8 @@
 //! fake Setter.
 #![allow(dead_code)] // each test crate uses a different part
 
+pub mod binary;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,17 +33,27 @@ pub async fn proxy_to(upstream: &str) -> String {
     proxy_with(upstream, |_| {}).await
 }
 
-/// A proxy forwarding to `upstream`, its configuration adjusted by `adjust`.
+/// A proxy forwarding to `upstream`, its configuration adjusted by `adjust`;
+/// its public origins are those its loopback address implies.
 pub async fn proxy_with(upstream: &str, adjust: impl FnOnce(&mut proxy::Config)) -> String {
+    proxy_with_limits(upstream, proxy::ServerLimits::default(), adjust).await
+}
+
+/// [`proxy_with`], served with `limits`.
+pub async fn proxy_with_limits(
+    upstream: &str,
+    limits: proxy::ServerLimits,
+    adjust: impl FnOnce(&mut proxy::Config),
+) -> String {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let address = listener.local_addr().unwrap();
     let mut config = proxy::Config::new(upstream, canary_key());
     config.upstream_timeout = Duration::from_secs(5);
+    config.public_origins = proxy::public_origins_for(address);
     adjust(&mut config);
     let app = proxy::router(&config).expect("valid test config");
-    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let limits = proxy::ServerLimits::default();
     tokio::spawn(proxy::serve(listener, app, std::future::pending(), limits));
-    url
+    format!("http://{address}")
 }
 
 /// A key slot holding [`CANARY_KEY`].
@@ -64,11 +76,13 @@ pub struct Answer {
     pub status: u16,
     pub body: String,
     pub delay: Duration,
+    /// Headers besides `content-type: application/json`.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
     pub fn new(status: u16, body: impl Into<String>) -> Answer {
-        Answer { status, body: body.into(), delay: Duration::ZERO }
+        Answer { status, body: body.into(), delay: Duration::ZERO, headers: Vec::new() }
     }
 
     pub fn updated() -> Answer {
@@ -77,6 +91,11 @@ impl Answer {
 
     pub fn after(self, delay: Duration) -> Answer {
         Answer { delay, ..self }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Answer {
+        self.headers.push((name, value.into()));
+        self
     }
 }
 
@@ -127,7 +146,12 @@ async fn record(
     recorded.lock().unwrap().push(request);
     tokio::time::sleep(answer.delay).await;
     let status = StatusCode::from_u16(answer.status).unwrap();
-    (status, [("content-type", "application/json")], answer.body).into_response()
+    let mut response =
+        (status, [("content-type", "application/json")], answer.body).into_response();
+    for (name, value) in answer.headers {
+        response.headers_mut().insert(name, value.parse().unwrap());
+    }
+    response
 }
 
 /// An answer of the proxy, read whole.
