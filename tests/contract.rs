@@ -139,6 +139,23 @@ fn unknown_fields_are_named() {
 }
 
 #[test]
+fn a_key_given_twice_is_refused_on_that_key_at_the_top_and_in_metadata() {
+    // JSON readers disagree on which copy wins; the contract accepts neither.
+    let problems = |body: &str| setter_contacts::contract::parse(body.as_bytes()).unwrap_err();
+    let twice = problems(r#"{"id": 1, "email": "a@b.co", "email": "evil@b.co"}"#);
+    assert_eq!(twice.code().as_str(), "invalid_field");
+    assert!(twice.fields()["email"].contains("twice"), "{twice:?}");
+    let id_twice = problems(r#"{"id": 1, "id": 2, "firstName": "A"}"#);
+    assert!(id_twice.fields()["id"].contains("twice"), "{id_twice:?}");
+    let in_metadata = problems(r#"{"id": 1, "metadata": {"plan": "a", "plan": "b", "tier": "c"}}"#);
+    assert_eq!(in_metadata.fields().keys().collect::<Vec<_>>(), ["metadata.plan"]);
+    // Deeper down a value is wrong anyway, and said so once.
+    let deeper = problems(r#"{"id": 1, "metadata": {"plan": {"x": 1, "x": 2}}}"#);
+    assert_eq!(deeper.fields().keys().collect::<Vec<_>>(), ["metadata.plan"]);
+    assert!(!deeper.fields()["metadata.plan"].contains("twice"));
+}
+
+#[test]
 fn absent_fields_are_omitted_never_null() {
     let update = parse_value(json!({"id": 9, "lastName": "Lovelace"})).unwrap();
     assert_eq!(serde_json::to_string(&update).unwrap(), r#"{"id":9,"lastName":"Lovelace"}"#);

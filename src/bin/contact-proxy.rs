@@ -10,6 +10,14 @@ fn main() {}
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Has mimalloc give what this thread freed back to the system: called by the
+/// server every few seconds on each serving thread.
+#[cfg(not(target_arch = "wasm32"))]
+fn return_freed_memory() {
+    // SAFETY: mi_collect takes no pointers; it only walks this thread's heap.
+    unsafe { libmimalloc_sys::mi_collect(false) }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     cli::main()
@@ -117,6 +125,10 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// the gateway's address: raise it there, up to --max-connections.
         #[arg(long, env = "CONTACT_PROXY_MAX_CONNECTIONS_PER_CLIENT")]
         max_connections_per_client: Option<NonZeroUsize>,
+        /// The largest request head (request line and headers, cookies
+        /// included) accepted, in bytes; a bigger one is answered 431.
+        #[arg(long, env = "CONTACT_PROXY_MAX_HEADER_BYTES", default_value_t = proxy::MAX_HEAD_BYTES, value_parser = clap::value_parser!(usize))]
+        max_header_bytes: usize,
         /// Threads serving requests [default: one per CPU core].
         #[arg(long, env = "CONTACT_PROXY_THREADS")]
         threads: Option<NonZeroUsize>,
@@ -233,6 +245,8 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         let limits = proxy::ServerLimits {
             max_connections,
             max_connections_per_client: per_client,
+            max_head_bytes: args.max_header_bytes,
+            housekeeping: Some(super::return_freed_memory),
             drain_timeout: config.upstream_timeout + Duration::from_secs(5),
             ..Default::default()
         };

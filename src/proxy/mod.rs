@@ -45,7 +45,7 @@ pub use error::{ApiError, status_of};
 pub use identity::Actor;
 pub use key::{BadKey, KeySlot};
 pub use origin::{BadOrigin, Origins, public_origins_for};
-pub use server::{ServerLimits, serve, serve_per_core};
+pub use server::{MAX_HEAD_BYTES, ServerLimits, serve, serve_per_core};
 pub use update::MAX_BODY_BYTES;
 pub use upstream::{MAX_UPSTREAM_BODY_BYTES, Upstream, UpstreamError, without_credentials};
 

@@ -47,6 +47,11 @@ pub struct ServerLimits {
     /// connection may make the server hold: browsers' heads, cookies and
     /// all, are a few KiB.
     pub max_head_bytes: usize,
+    /// Run every few seconds on each serving thread, if given: the binary
+    /// has its allocator give memory freed on that thread back to the system
+    /// (mimalloc frees lazily, when a thread next allocates, and a thread
+    /// left idle after a flood of connections would keep it all).
+    pub housekeeping: Option<fn()>,
     /// How long a client may take to send a request's headers.
     pub header_read_timeout: Duration,
     /// How long a shutdown waits for requests in flight before it gives up.
@@ -59,14 +64,18 @@ impl Default for ServerLimits {
             max_connections: 1024,
             max_connections_per_client: 128,
             max_head_bytes: MAX_HEAD_BYTES,
+            housekeeping: None,
             header_read_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(30),
         }
     }
 }
 
-/// The default bound on a request head: 32 KiB.
-pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+/// How often [`ServerLimits::housekeeping`] runs.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(5);
+
+/// The default bound on a request head: 16 KiB, as Node.js has it.
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
 
 /// Serves `app` on `listener` until `shutdown` resolves; then stops accepting and
 /// lets the requests in flight finish (up to `limits.drain_timeout`). Handlers
@@ -112,6 +121,15 @@ pub async fn serve_per_core(
         let (app, limits) = (app.clone(), limits.clone());
         std::thread::Builder::new().name(format!("serve-{index}")).spawn(move || {
             runtime.block_on(async move {
+                if let Some(housekeeping) = limits.housekeeping {
+                    tokio::spawn(async move {
+                        let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
+                        loop {
+                            tick.tick().await;
+                            housekeeping();
+                        }
+                    });
+                }
                 let connections = Connections::new(app, &limits);
                 // Ends when the acceptor hangs up, at shutdown.
                 while let Some((stream, peer, slot)) = incoming.recv().await {
