@@ -143,10 +143,10 @@ impl<'de> Visitor<'de> for Reading<'_> {
                 Depth::Metadata => Some(metadata_field(&key)),
                 Depth::Deeper => None,
             };
-            if let (Some(name), Some(_)) = (name, object.insert(key, value)) {
-                if !self.duplicates.contains(&name) {
-                    self.duplicates.push(name);
-                }
+            if let (Some(name), Some(_)) = (name, object.insert(key, value))
+                && !self.duplicates.contains(&name)
+            {
+                self.duplicates.push(name);
             }
         }
         Ok(Value::Object(object))
