@@ -169,11 +169,21 @@ fn id_must_be_a_positive_safe_integer_number() {
         let update = parse_value(json!({"id": good, "firstName": "Ada"})).unwrap();
         assert_eq!(update.id, Some(good));
     }
+    // A JSON number is its value, however it is written (JSON Schema's
+    // `integer` says the same): 380.0 and 3.8e2 are the whole number 380.
+    for (written, id) in [("2.0", 2), ("380.0", 380), ("3.8e2", 380)] {
+        let body = format!(r#"{{"id": {written}, "firstName": "Ada"}}"#);
+        let valid = setter_contacts::contract::parse(body.as_bytes()).unwrap();
+        assert_eq!(valid.update().id, Some(id), "{written}");
+        assert!(valid.to_json().starts_with(&format!(r#"{{"id":{id},"#)), "forwarded as {id}");
+    }
     for bad in [
         json!(0),
         json!(-3),
         json!(1.5),
-        json!(2.0),
+        json!(0.0),
+        json!(-1.0),
+        json!(1e300),
         json!(9_007_199_254_740_992u64),
         json!("7"),
         json!(null),

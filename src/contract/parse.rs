@@ -183,14 +183,26 @@ fn unknown_field_sentence() -> String {
     format!("Setter has no such field; the fields are {}.", known.join(", "))
 }
 
+/// A contact ID: a whole number, however it is written (`380`, `380.0` and
+/// `3.8e2` are one number to JSON, and to JSON Schema's `integer`).
 fn as_contact_id(value: &Value) -> Result<u64, String> {
-    match value {
-        Value::Number(number) => match number.as_u64() {
-            Some(id) => rules::check_contact_id(id),
-            None if number.is_i64() => Err(rules::too_small_id()),
-            None => Err("A contact ID is a whole number, like 123, with no fraction.".to_owned()),
-        },
-        other => Err(wrong_type("a JSON number, like 123", other)),
+    let Value::Number(number) = value else {
+        return Err(wrong_type("a JSON number, like 123", value));
+    };
+    if let Some(id) = number.as_u64() {
+        return rules::check_contact_id(id);
+    }
+    if number.is_i64() {
+        return Err(rules::too_small_id());
+    }
+    match number.as_f64() {
+        Some(float) if float.fract() == 0.0 && float < 1.0 => Err(rules::too_small_id()),
+        // Whole, and exact as a float: every whole float up to 2^53 is.
+        Some(float) if float.fract() == 0.0 && float <= rules::MAX_CONTACT_ID as f64 => {
+            rules::check_contact_id(float as u64)
+        }
+        Some(float) if float.fract() == 0.0 => rules::check_contact_id(u64::MAX),
+        _ => Err("A contact ID is a whole number, like 123, with no fraction.".to_owned()),
     }
 }
 
