@@ -128,6 +128,31 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
         "The form is pointed at the wrong address — ask an administrator to check its endpoint",
     ),
     (
+        ErrorCode::HostNotAllowed,
+        421,
+        "The server does not answer for this dashboard's address — ask an administrator to set its public origin",
+    ),
+    (
+        ErrorCode::BadHost,
+        400,
+        "The server does not answer for this dashboard's address — ask an administrator to set its public origin",
+    ),
+    (
+        ErrorCode::HeadersTooLarge,
+        431,
+        "The browser sent more than the server accepts (too many cookies?) — clear this site's cookies and try again",
+    ),
+    (
+        ErrorCode::MalformedRequest,
+        400,
+        "The server could not read the request — reload the page and try again",
+    ),
+    (
+        ErrorCode::TooManyConnections,
+        503,
+        "Too many connections from this computer at once — wait a moment and try again",
+    ),
+    (
         ErrorCode::Internal,
         500,
         "The server hit an unexpected error — try again, and tell an administrator if it keeps happening",
