@@ -132,6 +132,19 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// Threads serving requests [default: one per CPU core].
         #[arg(long, env = "CONTACT_PROXY_THREADS")]
         threads: Option<NonZeroUsize>,
+        /// Where the audit trail is kept: sqlite://PATH (a file, created with its
+        /// directory; WAL mode), postgres://USER@HOST/DATABASE (shared by every
+        /// replica) or off [default: sqlite://$XDG_DATA_HOME/contact-proxy/audit.sqlite3,
+        /// or under ~/.local/share; with --demo, a temporary file].
+        #[arg(long, env = "CONTACT_PROXY_AUDIT_DB")]
+        audit_db: Option<String>,
+        /// Days an audit entry is kept; older ones are deleted at start and hourly.
+        #[arg(long, env = "CONTACT_PROXY_AUDIT_RETENTION_DAYS", default_value_t = 90)]
+        audit_retention_days: u32,
+        /// What the trail keeps of each change: plain (the fields and their new
+        /// values) or names-only (which fields, no values: no personal data).
+        #[arg(long, env = "CONTACT_PROXY_AUDIT_VALUES", default_value = "plain", value_parser = ["plain", "names-only"])]
+        audit_values: String,
         /// Forward to a sandbox Setter started in this process, with a random key:
         /// no real key, no internet. Also serves GET /sandbox/contacts.
         #[arg(long, env = "CONTACT_PROXY_DEMO", conflicts_with_all = ["upstream", "api_key_file"])]
@@ -161,6 +174,10 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         BadKey(#[from] proxy::BadKey),
         #[error("server stopped: {0}")]
         Serve(std::io::Error),
+        #[error(transparent)]
+        Audit(#[from] proxy::audit::AuditError),
+        #[error("no place for the audit trail: set HOME or XDG_DATA_HOME, or pass --audit-db")]
+        NoDataDir,
     }
 
     pub fn main() -> ExitCode {
@@ -228,6 +245,15 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             ..proxy::Config::new(upstream, proxy::KeySlot::new(&api_key)?)
         };
         tokio::spawn(on_sighup(args.api_key_file, config.api_key.clone()));
+        let (audit, _demo_trail) = open_audit(
+            &args.audit_db,
+            args.demo,
+            &args.audit_values,
+            args.audit_retention_days,
+            &config,
+        )
+        .await?;
+        let config = proxy::Config { audit, ..config };
         let app = proxy::router_with(&config, sandbox_view)?;
         tracing::info!(
             upstream = %proxy::without_credentials(&config.upstream),
@@ -250,9 +276,90 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             drain_timeout: config.upstream_timeout + Duration::from_secs(5),
             ..Default::default()
         };
-        proxy::serve_per_core(listener, app, shutdown_signal(), limits, threads(args.threads))
-            .await
-            .map_err(StartError::Serve)
+        let served =
+            proxy::serve_per_core(listener, app, shutdown_signal(), limits, threads(args.threads))
+                .await;
+        // Every update in flight has finished: what the trail still holds goes to disk.
+        config.audit.close().await;
+        served.map_err(StartError::Serve)
+    }
+
+    /// The audit trail `--audit-db` names (or the default), opened. With
+    /// --demo and no --audit-db, a temporary file, removed when the
+    /// returned directory is dropped.
+    async fn open_audit(
+        url: &Option<String>,
+        demo: bool,
+        values: &str,
+        retention_days: u32,
+        config: &proxy::Config,
+    ) -> Result<(proxy::audit::Audit, Option<TempDir>), StartError> {
+        use proxy::audit::{Audit, AuditConfig, AuditDb, StoredValues};
+        let mut demo_dir = None;
+        let db = match url {
+            Some(url) => AuditDb::parse(url)?,
+            None if demo => {
+                let dir = TempDir::new().map_err(StartError::Sandbox)?;
+                let db = AuditDb::Sqlite(dir.0.join("audit.sqlite3"));
+                demo_dir = Some(dir);
+                db
+            }
+            None => AuditDb::Sqlite(default_data_dir()?.join("audit.sqlite3")),
+        };
+        let values =
+            if values == "names-only" { StoredValues::NamesOnly } else { StoredValues::Plain };
+        let audit_config = AuditConfig {
+            db: db.clone(),
+            retention_days,
+            values,
+            longest_update: config.upstream_timeout + Duration::from_secs(15),
+        };
+        let audit = Audit::open(&audit_config).await?;
+        match &db {
+            AuditDb::Off => {
+                tracing::warn!("audit trail: off (--audit-db off): updates are not recorded")
+            }
+            db => tracing::info!(
+                store = %db.describe(),
+                values = if values == StoredValues::Plain { "plain" } else { "names-only" },
+                retention_days,
+                "audit trail: every forwarded update is recorded before it leaves"
+            ),
+        }
+        Ok((audit, demo_dir))
+    }
+
+    /// `$XDG_DATA_HOME/contact-proxy`, or `~/.local/share/contact-proxy`.
+    fn default_data_dir() -> Result<PathBuf, StartError> {
+        let base = std::env::var_os("XDG_DATA_HOME")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share"))
+            })
+            .ok_or(StartError::NoDataDir)?;
+        Ok(base.join("contact-proxy"))
+    }
+
+    /// A directory of this process's own under the system's temporary one,
+    /// removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new() -> std::io::Result<TempDir> {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).map_err(|err| std::io::Error::other(err.to_string()))?;
+            let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let dir = std::env::temp_dir().join(format!("contact-proxy-demo-{name}"));
+            std::fs::create_dir_all(&dir)?;
+            Ok(TempDir(dir))
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 
     /// SIGHUP re-reads the key file (a rotated Kubernetes or Docker secret). A bad

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use fields::Field;
 pub use json::to_pretty_json;
 pub use parse::parse;
-pub use rules::{MAX_CONTACT_ID, check_metadata_key, parse_contact_id};
+pub use rules::{MAX_CONTACT_ID, check_metadata_key, normalize_identifier, parse_contact_id};
 
 /// Problems found in an update: the API field name (`email`, `metadata.campaign`)
 /// mapped to a sentence a person can act on. [`ErrorKey`] reads the names.

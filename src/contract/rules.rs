@@ -74,6 +74,18 @@ fn check<T>(problems: &mut FieldErrors, field: Field, outcome: Result<T, String>
     outcome.map_err(|sentence| problems.insert(field.as_str().to_owned(), sentence)).ok()
 }
 
+/// An identifier as typed (a form, a CSV cell, a query) in the form it is
+/// forwarded in: a contact ID's digits, a WhatsApp ID, an SMS number
+/// stripped of its punctuation. The rule's sentence when it breaks one.
+pub fn normalize_identifier(field: Field, text: &str) -> Result<String, String> {
+    match field {
+        Field::Id => parse_contact_id(text).map(|id| id.to_string()),
+        Field::WaId => check_wa_id(text),
+        Field::SmsPhoneNumber => normalize_phone(text),
+        other => Err(format!("{other} does not name a contact; use id, waId or smsPhoneNumber.")),
+    }
+}
+
 /// A contact ID as typed into a form: digits only, 1 up to [`MAX_CONTACT_ID`].
 pub fn parse_contact_id(text: &str) -> Result<u64, String> {
     let text = text.trim();

@@ -67,6 +67,11 @@ pub enum ErrorCode {
     HeadersTooLarge,
     MalformedRequest,
     TooManyConnections,
+    // The audit trail (400, 404, 503).
+    BadBatch,
+    BadQuery,
+    AuditOff,
+    AuditUnavailable,
     // A bug of ours (500).
     Internal,
     /// A code this build does not know yet (a newer proxy); read, never written.
@@ -76,7 +81,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code the proxy writes (all but `Unknown`).
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::BadJson,
         ErrorCode::MissingIdentifier,
         ErrorCode::NothingToUpdate,
@@ -100,6 +105,10 @@ impl ErrorCode {
         ErrorCode::HeadersTooLarge,
         ErrorCode::MalformedRequest,
         ErrorCode::TooManyConnections,
+        ErrorCode::BadBatch,
+        ErrorCode::BadQuery,
+        ErrorCode::AuditOff,
+        ErrorCode::AuditUnavailable,
         ErrorCode::Internal,
     ];
 
@@ -135,6 +144,10 @@ impl ErrorCode {
             ErrorCode::HeadersTooLarge => "headers_too_large",
             ErrorCode::MalformedRequest => "malformed_request",
             ErrorCode::TooManyConnections => "too_many_connections",
+            ErrorCode::BadBatch => "bad_batch",
+            ErrorCode::BadQuery => "bad_query",
+            ErrorCode::AuditOff => "audit_off",
+            ErrorCode::AuditUnavailable => "audit_unavailable",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

@@ -60,6 +60,18 @@ pub enum ApiError {
     #[error("Too many connections from your address at once; close some and try again.")]
     TooManyConnections,
     #[error(
+        "The X-Batch-Id header must be 1 to 64 letters, digits, dots, dashes or underscores; this update was not sent."
+    )]
+    BadBatch,
+    #[error("The audit query is not valid: {0}.")]
+    BadQuery(String),
+    #[error("This proxy keeps no audit trail (--audit-db off).")]
+    AuditOff,
+    #[error(
+        "The update was not sent: the audit trail cannot be written just now, and no change goes to Setter unrecorded. Try again in a minute; an administrator should check the audit store (--audit-db)."
+    )]
+    AuditUnavailable,
+    #[error(
         "The proxy hit an unexpected error; try again, and tell an administrator if it keeps happening."
     )]
     Internal,
@@ -84,6 +96,10 @@ impl ApiError {
             ApiError::HeadersTooLarge { .. } => ErrorCode::HeadersTooLarge,
             ApiError::MalformedRequest => ErrorCode::MalformedRequest,
             ApiError::TooManyConnections => ErrorCode::TooManyConnections,
+            ApiError::BadBatch => ErrorCode::BadBatch,
+            ApiError::BadQuery(_) => ErrorCode::BadQuery,
+            ApiError::AuditOff => ErrorCode::AuditOff,
+            ApiError::AuditUnavailable => ErrorCode::AuditUnavailable,
             ApiError::Internal => ErrorCode::Internal,
             ApiError::Rejected(rejection) => rejection.code(),
             ApiError::Upstream(upstream) => upstream.code(),
@@ -118,10 +134,12 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::NothingToUpdate
         | ErrorCode::InvalidField
         | ErrorCode::BadHost
-        | ErrorCode::MalformedRequest => StatusCode::BAD_REQUEST,
+        | ErrorCode::MalformedRequest
+        | ErrorCode::BadBatch
+        | ErrorCode::BadQuery => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::Forbidden | ErrorCode::OriginNotAllowed => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound | ErrorCode::NoSuchRoute => StatusCode::NOT_FOUND,
+        ErrorCode::NotFound | ErrorCode::NoSuchRoute | ErrorCode::AuditOff => StatusCode::NOT_FOUND,
         ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::MultipleMatches => StatusCode::CONFLICT,
@@ -132,7 +150,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         ErrorCode::UpstreamAuthFailed | ErrorCode::UpstreamError => StatusCode::BAD_GATEWAY,
         ErrorCode::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-        ErrorCode::TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::TooManyConnections | ErrorCode::AuditUnavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         ErrorCode::Internal | ErrorCode::Unknown => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

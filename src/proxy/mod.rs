@@ -11,6 +11,7 @@
 //! widget and nothing else of the disk, and `server` bounds what clients may
 //! hold.
 
+pub mod audit;
 mod error;
 mod files;
 mod identity;
@@ -77,6 +78,9 @@ pub struct Config {
     pub body_read_timeout: Duration,
     /// The CSP `frame-ancestors` of the served widget: who may frame it.
     pub frame_ancestors: String,
+    /// The audit trail every forwarded update is recorded in (opened with
+    /// [`audit::Audit::open`]), or off.
+    pub audit: audit::Audit,
 }
 
 impl Config {
@@ -95,6 +99,7 @@ impl Config {
             rate_limit_per_minute: 600,
             body_read_timeout: Duration::from_secs(10),
             frame_ancestors: "'self'".to_owned(),
+            audit: audit::Audit::off(),
         }
     }
 }
@@ -122,14 +127,16 @@ struct AppState {
     /// Behind an Arc: axum clones the state for every request.
     upstream: Arc<Upstream>,
     body_read_timeout: Duration,
+    audit: audit::Audit,
 }
 
 /// The proxy's routes and layers. Call from within a Tokio runtime (the rate
 /// limiter starts a clean-up task).
 ///
 /// Every request passes, outermost first: request id → security headers →
-/// `Host` check → the route. A request to `/api/contacts` then passes
-/// `no-store` → origin check → CORS → caller identity → rate limit → the handler.
+/// `Host` check → the route. A request to `/api/contacts` (and to the audit
+/// trail's `/api/audit`) then passes `no-store` → origin check → CORS →
+/// caller identity → rate limit → the handler.
 pub fn router(config: &Config) -> Result<Router, ConfigError> {
     router_with(config, None)
 }
@@ -146,8 +153,11 @@ pub fn router_with(config: &Config, sandbox_view: Option<Router>) -> Result<Rout
     let origins = Origins::parse(&config.public_origins, &config.allowed_origins)?;
     let upstream =
         Upstream::new(&config.upstream, config.api_key.clone(), config.upstream_timeout)?;
-    let state =
-        AppState { upstream: Arc::new(upstream), body_read_timeout: config.body_read_timeout };
+    let state = AppState {
+        upstream: Arc::new(upstream),
+        body_read_timeout: config.body_read_timeout,
+        audit: config.audit.clone(),
+    };
 
     // The 405 fallback goes in before the layers, so a preflight (OPTIONS) meets
     // the CORS layer instead of bypassing it. The layers go on as one stack: each
@@ -155,6 +165,8 @@ pub fn router_with(config: &Config, sandbox_view: Option<Router>) -> Result<Rout
     // for every request.
     let api = Router::new()
         .route("/api/contacts", put(update::update_contact))
+        .with_state(state)
+        .merge(audit::routes(config.audit.clone()))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
             ServiceBuilder::new()
@@ -176,8 +188,7 @@ pub fn router_with(config: &Config, sandbox_view: Option<Router>) -> Result<Rout
                     })
                 }))
                 .option_layer(limit::layer(config.rate_limit_per_minute)),
-        )
-        .with_state(state);
+        );
 
     let openapi = axum::body::Bytes::from(openapi::document(sandbox_view.is_some()).to_string());
     let mut app = Router::new()
@@ -229,8 +240,8 @@ fn cors(origins: &Origins) -> CorsLayer {
         origins.allowed().iter().filter_map(|origin| HeaderValue::from_str(origin).ok()).collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::PUT])
-        .allow_headers([header::CONTENT_TYPE])
+        .allow_methods([Method::PUT, Method::GET])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("x-batch-id")])
         .allow_credentials(true)
         .expose_headers([HeaderName::from_static("x-request-id")])
         .max_age(Duration::from_secs(600))

@@ -23,6 +23,17 @@ struct Route {
     errors: &'static [ErrorCode],
 }
 
+/// What a request to the audit trail may be refused with, besides [`ANY_ROUTE`]:
+/// the checks it shares with updates, and the trail's own.
+const AUDIT_ERRORS: &[ErrorCode] = &[
+    ErrorCode::BadQuery,
+    ErrorCode::Unauthorized,
+    ErrorCode::OriginNotAllowed,
+    ErrorCode::AuditOff,
+    ErrorCode::RateLimited,
+    ErrorCode::AuditUnavailable,
+];
+
 /// What any request may be refused with before it reaches a route (the last
 /// three by the server itself, before the request is read: see `server`).
 const ANY_ROUTE: [ErrorCode; 5] = [
@@ -35,7 +46,7 @@ const ANY_ROUTE: [ErrorCode; 5] = [
 
 /// Every route the proxy serves (the widget's files aside), and what each may
 /// answer besides its success and [`ANY_ROUTE`].
-const ROUTES: [Route; 4] = [
+const ROUTES: [Route; 6] = [
     Route {
         path: "/api/contacts",
         method: "put",
@@ -58,7 +69,21 @@ const ROUTES: [Route; 4] = [
             ErrorCode::UpstreamAuthFailed,
             ErrorCode::UpstreamError,
             ErrorCode::UpstreamTimeout,
+            ErrorCode::BadBatch,
+            ErrorCode::AuditUnavailable,
         ],
+    },
+    Route {
+        path: "/api/audit",
+        method: "get",
+        summary: "The audit trail: who changed which contact to what, newest first, a page at a time",
+        errors: AUDIT_ERRORS,
+    },
+    Route {
+        path: "/api/audit.csv",
+        method: "get",
+        summary: "The same selection of the audit trail, every page, as CSV",
+        errors: AUDIT_ERRORS,
     },
     Route { path: "/healthz", method: "get", summary: "Whether the proxy serves", errors: &[] },
     Route { path: "/api/openapi.json", method: "get", summary: "This document", errors: &[] },
@@ -95,6 +120,14 @@ pub fn document(sandbox_view: bool) -> Value {
                 "required": true,
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ContactUpdate"}}},
             });
+            operation["parameters"] = json!([{
+                "name": "X-Batch-Id", "in": "header", "required": false,
+                "description": "The bulk importer's run the update belongs to",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
+            }]);
+        }
+        if route.path.starts_with("/api/audit") {
+            operation["parameters"] = audit_parameters(route.path == "/api/audit");
         }
         paths.insert(route.path.into(), json!({ route.method: operation }));
     }
@@ -111,6 +144,7 @@ pub fn document(sandbox_view: bool) -> Value {
         "components": {"schemas": {
             "ContactUpdate": contact_update(),
             "Envelope": envelope(&ErrorCode::ALL),
+            "AuditEntry": audit_entry(),
             "Success": {
                 "type": "object",
                 "required": ["message"],
@@ -145,8 +179,70 @@ fn by_status(codes: impl Iterator<Item = ErrorCode>) -> Vec<(u16, Vec<ErrorCode>
     groups
 }
 
+/// The audit routes' query: what to select (and, for the JSON, which page).
+fn audit_parameters(paged: bool) -> Value {
+    let text = |name: &str, description: &str| {
+        json!({"name": name, "in": "query", "required": false, "description": description,
+               "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+    };
+    let mut parameters = vec![
+        json!({"name": "contact", "in": "query", "required": false,
+               "description": "KIND:VALUE, like id:101, waId:15551234567 or smsPhoneNumber:+15551234567",
+               "schema": {"type": "string", "pattern": "^(id|waId|smsPhoneNumber):", "maxLength": 200}}),
+        text("actor", "The trusted user who made the changes"),
+        text("batch", "The bulk importer's run"),
+        text("since", "From this instant on (RFC 3339, or a date)"),
+        text("until", "Up to this instant (RFC 3339, or a date)"),
+    ];
+    if paged {
+        parameters.push(json!({"name": "limit", "in": "query", "required": false,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100}}));
+        parameters.push(json!({"name": "cursor", "in": "query", "required": false,
+            "description": "The next of the previous page",
+            "schema": {"type": "string", "format": "uuid"}}));
+    }
+    parameters.into()
+}
+
+/// An entry of the audit trail, as `GET /api/audit` lists it.
+fn audit_entry() -> Value {
+    let text_or_null = json!({"type": ["string", "null"]});
+    let int_or_null = json!({"type": ["integer", "null"]});
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "at", "actor", "client", "requestId", "identifier", "changedFields",
+                     "values", "batch", "outcome", "setterStatus", "latencyMs"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "at": {"type": "string", "format": "date-time"},
+            "actor": text_or_null,
+            "client": {"type": "string"},
+            "requestId": {"type": "string"},
+            "identifier": {"type": "object", "required": ["kind", "value"], "properties": {
+                "kind": {"enum": ["id", "waId", "smsPhoneNumber"]}, "value": {"type": "string"}}},
+            "changedFields": {"type": "array", "items": {"type": "string"}},
+            "values": {"type": ["object", "null"]},
+            "batch": text_or_null,
+            "outcome": {"type": "string"},
+            "setterStatus": int_or_null,
+            "latencyMs": int_or_null,
+        },
+    })
+}
+
 fn success(path: &str) -> Value {
     let schema = match path {
+        "/api/audit.csv" => {
+            return json!({"description": "OK", "content": {"text/csv": {"schema": {"type": "string"}}}});
+        }
+        "/api/audit" => json!({
+            "type": "object", "required": ["entries", "next"], "additionalProperties": false,
+            "properties": {
+                "entries": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+                "next": {"type": ["string", "null"]},
+            },
+        }),
         "/api/contacts" => json!({"$ref": "#/components/schemas/Success"}),
         "/healthz" => json!({
             "type": "object", "required": ["status"], "additionalProperties": false,

@@ -2,19 +2,23 @@
 //!
 //! The order of the checks is the order a person fixes them in: the kind of
 //! body and its encoding (415), its size (413), its syntax (400 bad_json), its
-//! fields (400). All of
-//! them run before Setter is called, so a bad request never spends the key.
+//! fields (400). All of them run before Setter is called, so a bad request
+//! never spends the key. An update that passed is recorded in the audit trail
+//! before it is forwarded (503 `audit_unavailable`, and nothing forwarded, when
+//! it cannot be), and its entry completed with the outcome after.
 
+use std::net::SocketAddr;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use tower_http::request_id::RequestId;
 
 use super::AppState;
+use super::audit::Forwarding;
 use super::error::ApiError;
 use super::identity::Actor;
 use crate::contract::wire;
@@ -28,6 +32,7 @@ pub(super) async fn update_contact(
     State(state): State<AppState>,
     request_id: Option<Extension<RequestId>>,
     actor: Option<Extension<Actor>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -36,8 +41,12 @@ pub(super) async fn update_contact(
         .and_then(|id| id.header_value().to_str().map(str::to_owned).ok())
         .unwrap_or_default();
     let actor = actor.map(|Extension(Actor(user))| user);
-    let update = match check_request(&headers, body, &state).await {
-        Ok(update) => update,
+    let checked = match batch_of(&headers) {
+        Ok(batch) => check_request(&headers, body, &state).await.map(|update| (update, batch)),
+        Err(error) => Err(error),
+    };
+    let (update, batch) = match checked {
+        Ok(checked) => checked,
         Err(error) => {
             tracing::info!(
                 request_id,
@@ -50,18 +59,38 @@ pub(super) async fn update_contact(
         }
     };
 
+    let client =
+        peer.map_or_else(String::new, |Extension(ConnectInfo(peer))| peer.ip().to_string());
+    let forwarding = Forwarding {
+        update: &update,
+        actor: actor.as_deref(),
+        client,
+        request_id: &request_id,
+        batch: batch.as_deref(),
+    };
+    let begun = match state.audit.begin(forwarding).await {
+        Ok(begun) => begun,
+        Err(err) => {
+            tracing::error!(request_id, actor, %err, "update refused: the audit trail cannot be written");
+            return ApiError::AuditUnavailable.into_response();
+        }
+    };
+
     let forwarded = state.upstream.forward(&update).await;
     let upstream_status = match &forwarded {
         Ok(status) => Some(*status),
         Err(error) => error.upstream_status(),
     };
+    let outcome = forwarded.as_ref().map_or_else(|error| error.code().as_str(), |_| "updated");
+    state.audit.complete(begun, outcome, upstream_status, started.elapsed());
     tracing::info!(
         request_id,
         actor,
+        batch,
         identifier = %names(&update.identifier_kinds()),
         changed = %names(&update.changed_fields()),
         upstream_status,
-        outcome = forwarded.as_ref().map_or_else(|error| error.code().as_str(), |_| "updated"),
+        outcome,
         latency_ms = started.elapsed().as_millis() as u64,
         "update forwarded"
     );
@@ -120,6 +149,24 @@ fn is_length_limit(err: &axum::Error) -> bool {
         source = cause.source();
     }
     false
+}
+
+/// The bulk importer's run the update belongs to (`X-Batch-Id`), which must
+/// be a short safe token: it is logged and recorded as it comes.
+fn batch_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let mut values = headers.get_all("x-batch-id").iter();
+    let value = match (values.next(), values.next()) {
+        (None, _) => return Ok(None),
+        (Some(value), None) => value.as_bytes(),
+        (Some(_), Some(_)) => return Err(ApiError::BadBatch),
+    };
+    let safe = (1..=64).contains(&value.len())
+        && value.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if safe {
+        Ok(Some(String::from_utf8_lossy(value).into_owned()))
+    } else {
+        Err(ApiError::BadBatch)
+    }
 }
 
 /// `application/json`, in any case, with or without parameters such as charset.

@@ -18,6 +18,7 @@
 //! and `markup` ← `prerender`, which lean on those and on `html` and `css`.
 
 pub mod css;
+pub mod csv;
 pub mod draft;
 pub mod html;
 pub mod markup;

@@ -148,6 +148,13 @@ fn proxy_sentence(
         ErrorCode::TooManyConnections => {
             "Too many connections from this computer at once — wait a moment and try again".to_owned()
         }
+        ErrorCode::AuditUnavailable => {
+            "Nothing was sent: the change could not be recorded in the audit trail — try again in a minute, and tell an administrator if it keeps happening"
+                .to_owned()
+        }
+        ErrorCode::BadBatch | ErrorCode::BadQuery | ErrorCode::AuditOff => {
+            "The server refused the form's request — reload the page and try again".to_owned()
+        }
         ErrorCode::HeadersTooLarge => {
             "The browser sent more than the server accepts (too many cookies?) — clear this site's cookies and try again"
                 .to_owned()
@@ -200,9 +207,11 @@ mod tests {
         assert!(sentences.iter().all(|sentence| !sentence.is_empty()));
         sentences.sort();
         sentences.dedup();
-        // Two pairs share theirs: both route errors mean a wrong endpoint, and
-        // both Host errors an address the proxy is not set up for.
-        assert_eq!(sentences.len(), ErrorCode::ALL.len() - 2);
+        // Some share theirs: both route errors mean a wrong endpoint, both
+        // Host errors an address the proxy is not set up for, and the three
+        // refusals of the widget's own requests (which it never makes
+        // malformed) a reload.
+        assert_eq!(sentences.len(), ErrorCode::ALL.len() - 4);
         let newer = Failure::Proxy {
             code: ErrorCode::Unknown,
             message: " Newer. ".into(),

@@ -15,12 +15,28 @@ pub fn command() -> Command {
         "SETTER_API_KEY_FILE",
         "CONTACT_PROXY_DEMO",
         "CONTACT_PROXY_UPSTREAM",
+        "CONTACT_PROXY_AUDIT_DB",
         "RUST_LOG",
     ] {
         command.env_remove(var);
     }
+    // The default audit trail goes under the data directory: this test run's own.
+    command.env("XDG_DATA_HOME", data_home());
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     command
+}
+
+/// A data directory for the binaries this test process starts, emptied at
+/// first use.
+pub fn data_home() -> std::path::PathBuf {
+    static HOME: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("contact-proxy-tests-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+    .clone()
 }
 
 /// A running contact-proxy and everything it printed so far.
