@@ -312,7 +312,8 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
             db: db.clone(),
             retention_days,
             values,
-            longest_update: config.upstream_timeout + Duration::from_secs(15),
+            // The upstream timeout, and the drain's margin over it.
+            longest_update: config.upstream_timeout + Duration::from_secs(5),
         };
         let audit = Audit::open(&audit_config).await?;
         match &db {

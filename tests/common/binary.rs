@@ -48,8 +48,20 @@ pub struct Running {
 
 impl Running {
     /// Starts the binary with `args` on a free port and waits until it listens.
-    pub fn start(mut command: Command, args: &[&str]) -> Running {
-        let mut child = command.args(["--listen", "127.0.0.1:0"]).args(args).spawn().unwrap();
+    pub fn start(command: Command, args: &[&str]) -> Running {
+        let mut all = vec!["--listen", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        Running::spawn(command, &all)
+    }
+
+    /// Starts `contact-proxy sandbox` on a free port (its key in `command`'s
+    /// SANDBOX_API_KEY) and waits until it listens.
+    pub fn start_sandbox(command: Command) -> Running {
+        Running::spawn(command, &["sandbox", "--listen", "127.0.0.1:0"])
+    }
+
+    fn spawn(mut command: Command, args: &[&str]) -> Running {
+        let mut child = command.args(args).spawn().unwrap();
         let output = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = std::sync::mpsc::channel();
         let stderr = child.stderr.take().unwrap();
