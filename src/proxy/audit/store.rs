@@ -2,11 +2,11 @@
 //! once for both backends over sqlx's concrete SQLite and PostgreSQL pools
 //! (not its `Any` driver, whose type support is thin).
 //!
-//! The SQL is what both engines speak: `CAST(? AS BIGINT)` for parameters
-//! whose type PostgreSQL cannot infer, and a `WITH … UPDATE … FROM` to
-//! complete many entries in one statement (SQLite 3.33 and later). The schema
-//! is each backend's own migration (`migrations/`), embedded and applied at
-//! start.
+//! Reads and deletes are SQL both engines speak, written once. Writes differ
+//! ([`Dialect`]): a batch goes to the engine in one trip, as one statement
+//! text that never changes (prepared once), its rows passed as JSON, however
+//! the engine does it. The schema is each backend's own migration
+//! (`migrations/`), embedded and applied at start.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -34,22 +34,22 @@ pub(super) trait Store: Send + Sync + 'static {
     fn query<'a>(&'a self, filter: &'a Filter, limit: u32) -> Boxed<'a, Vec<Entry>>;
     /// Deletes the entries with ids below `before` (older); how many went.
     fn prune<'a>(&'a self, before: &'a str) -> Boxed<'a, u64>;
+    /// How many writes may be under way at once.
+    fn concurrency(&self) -> usize;
 }
 
 /// One backend's pool.
 pub(super) struct SqlStore<DB: Database> {
     pool: Pool<DB>,
+    concurrency: usize,
 }
 
 impl<DB: Database> SqlStore<DB> {
-    pub fn new(pool: Pool<DB>) -> SqlStore<DB> {
-        SqlStore { pool }
+    /// A store over `pool`, writing `concurrency` transactions at once.
+    pub fn new(pool: Pool<DB>, concurrency: usize) -> SqlStore<DB> {
+        SqlStore { pool, concurrency }
     }
 }
-
-/// The largest number of rows one statement carries (of 14 columns: far
-/// below both engines' limits on bound parameters).
-const ROWS_PER_STATEMENT: usize = 256;
 
 /// How an engine writes the `n`th parameter of a statement (from 1).
 pub(super) trait Placeholder {
@@ -163,7 +163,7 @@ where
 
 impl<DB> Store for SqlStore<DB>
 where
-    DB: Database + Placeholder,
+    DB: Database + Placeholder + Dialect,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'c> &'c Pool<DB>: Executor<'c, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
@@ -175,61 +175,7 @@ where
     DB::QueryResult: Affected,
 {
     fn write<'a>(&'a self, batch: &'a Batch) -> Boxed<'a, ()> {
-        Box::pin(async move {
-            let mut tx = self.pool.begin().await?;
-            for rows in batch.begun.chunks(ROWS_PER_STATEMENT) {
-                let mut insert = Statement::<DB>::new(
-                    "INSERT INTO audit_entries (id, at_ms, actor, client, request_id, identifier_kind, \
-                     identifier_value, changed_fields, new_values, batch_id, outcome, setter_status, \
-                     latency_ms, completed_at_ms) VALUES ",
-                );
-                for (index, entry) in rows.iter().enumerate() {
-                    insert.push(if index == 0 { "(" } else { ", (" });
-                    insert.bind(entry.id.clone()).push(", ").bind(entry.at_ms).push(", ");
-                    insert
-                        .bind(entry.actor.clone())
-                        .push(", ")
-                        .bind(entry.client.clone())
-                        .push(", ");
-                    insert.bind(entry.request_id.clone()).push(", ");
-                    insert.bind(entry.identifier_kind.clone()).push(", ");
-                    insert.bind(entry.identifier_value.clone()).push(", ");
-                    insert.bind(entry.changed_fields.join(",")).push(", ");
-                    insert
-                        .bind(entry.new_values.clone())
-                        .push(", ")
-                        .bind(entry.batch.clone())
-                        .push(", ");
-                    insert
-                        .bind(entry.outcome.clone())
-                        .push(", ")
-                        .bind(entry.setter_status)
-                        .push(", ");
-                    insert.bind(entry.latency_ms).push(", ").bind(entry.completed_at_ms).push(")");
-                }
-                insert.execute(&mut *tx).await?;
-            }
-            for outcomes in batch.completed.chunks(ROWS_PER_STATEMENT) {
-                let mut update = Statement::<DB>::new(
-                    "WITH v (id, outcome, setter_status, latency_ms, completed_at_ms) AS (VALUES ",
-                );
-                for (index, done) in outcomes.iter().enumerate() {
-                    update.push(if index == 0 { "(CAST(" } else { ", (CAST(" });
-                    update.bind(done.id.clone()).push(" AS TEXT), CAST(");
-                    update.bind(done.outcome.clone()).push(" AS TEXT), CAST(");
-                    update.bind(done.setter_status).push(" AS BIGINT), CAST(");
-                    update.bind(done.latency_ms).push(" AS BIGINT), CAST(");
-                    update.bind(done.completed_at_ms).push(" AS BIGINT))");
-                }
-                update.push(
-                    ") UPDATE audit_entries SET outcome = v.outcome, setter_status = v.setter_status, \
-                     latency_ms = v.latency_ms, completed_at_ms = v.completed_at_ms \
-                     FROM v WHERE audit_entries.id = v.id",
-                );
-                update.execute(&mut *tx).await?;
-            }
-            tx.commit().await
-        })
+        DB::write(&self.pool, batch)
     }
 
     fn query<'a>(&'a self, filter: &'a Filter, limit: u32) -> Boxed<'a, Vec<Entry>> {
@@ -265,11 +211,144 @@ where
         })
     }
 
+    fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
     fn prune<'a>(&'a self, before: &'a str) -> Boxed<'a, u64> {
         Box::pin(async move {
             let mut delete = Statement::<DB>::new("DELETE FROM audit_entries WHERE id < ");
             delete.bind(before.to_owned());
             Ok(delete.execute(&self.pool).await?.rows())
+        })
+    }
+}
+
+/// How each engine writes a batch in one trip: the store's cost is dominated
+/// by trips (each a wake-up of the engine's thread, or a network round
+/// trip, on a busy machine), not by rows.
+pub(super) trait Dialect: Database + Sized {
+    fn write<'a>(pool: &'a Pool<Self>, batch: &'a Batch) -> Boxed<'a, ()>;
+}
+
+/// A batch's rows as one JSON array each, the statement's only parameter: the
+/// statement's text never changes, so each engine prepares it once, and one
+/// parameter is bound instead of fourteen a row.
+fn as_json<T: serde::Serialize>(rows: &[T]) -> String {
+    serde_json::to_string(rows).expect("rows of strings and integers serialize")
+}
+
+/// An entry as the table's columns name it.
+#[derive(serde::Serialize)]
+struct EntryRow<'a> {
+    id: &'a str,
+    at_ms: i64,
+    actor: Option<&'a str>,
+    client: &'a str,
+    request_id: &'a str,
+    identifier_kind: &'a str,
+    identifier_value: &'a str,
+    changed_fields: String,
+    new_values: Option<&'a str>,
+    batch_id: Option<&'a str>,
+    outcome: Option<&'a str>,
+    setter_status: Option<i64>,
+    latency_ms: Option<i64>,
+    completed_at_ms: Option<i64>,
+}
+
+impl<'a> From<&'a Entry> for EntryRow<'a> {
+    fn from(entry: &'a Entry) -> EntryRow<'a> {
+        EntryRow {
+            id: &entry.id,
+            at_ms: entry.at_ms,
+            actor: entry.actor.as_deref(),
+            client: &entry.client,
+            request_id: &entry.request_id,
+            identifier_kind: &entry.identifier_kind,
+            identifier_value: &entry.identifier_value,
+            changed_fields: entry.changed_fields.join(","),
+            new_values: entry.new_values.as_deref(),
+            batch_id: entry.batch.as_deref(),
+            outcome: entry.outcome.as_deref(),
+            setter_status: entry.setter_status,
+            latency_ms: entry.latency_ms,
+            completed_at_ms: entry.completed_at_ms,
+        }
+    }
+}
+
+impl serde::Serialize for Completion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut row = serializer.serialize_struct("Completion", 5)?;
+        row.serialize_field("id", &self.id)?;
+        row.serialize_field("outcome", &self.outcome)?;
+        row.serialize_field("setter_status", &self.setter_status)?;
+        row.serialize_field("latency_ms", &self.latency_ms)?;
+        row.serialize_field("completed_at_ms", &self.completed_at_ms)?;
+        row.end()
+    }
+}
+
+/// The two parameters of a batch's write: its entries and its outcomes.
+fn parameters(batch: &Batch) -> (String, String) {
+    let entries: Vec<EntryRow> = batch.begun.iter().map(EntryRow::from).collect();
+    (as_json(&entries), as_json(&batch.completed))
+}
+
+impl Dialect for sqlx::Sqlite {
+    /// One command to the connection's thread and one statement text, always
+    /// the same (so prepared once): `BEGIN IMMEDIATE`, the entries inserted from
+    /// `json_each(?1)`, the outcomes written from `json_each(?2)`, `COMMIT`.
+    /// sqlx runs the statements of one query in turn; a failure is rolled back
+    /// on the same connection.
+    fn write<'a>(pool: &'a Pool<Self>, batch: &'a Batch) -> Boxed<'a, ()> {
+        const WRITE: &str = "BEGIN IMMEDIATE; \
+            INSERT INTO audit_entries (id, at_ms, actor, client, request_id, identifier_kind, \
+                identifier_value, changed_fields, new_values, batch_id, outcome, setter_status, \
+                latency_ms, completed_at_ms) \
+            SELECT value ->> 'id', value ->> 'at_ms', value ->> 'actor', value ->> 'client', \
+                value ->> 'request_id', value ->> 'identifier_kind', value ->> 'identifier_value', \
+                value ->> 'changed_fields', value ->> 'new_values', value ->> 'batch_id', \
+                value ->> 'outcome', value ->> 'setter_status', value ->> 'latency_ms', \
+                value ->> 'completed_at_ms' FROM json_each(?1); \
+            WITH v AS (SELECT value ->> 'id' AS id, value ->> 'outcome' AS outcome, \
+                value ->> 'setter_status' AS setter_status, value ->> 'latency_ms' AS latency_ms, \
+                value ->> 'completed_at_ms' AS completed_at_ms FROM json_each(?2)) \
+            UPDATE audit_entries SET outcome = v.outcome, setter_status = v.setter_status, \
+                latency_ms = v.latency_ms, completed_at_ms = v.completed_at_ms \
+            FROM v WHERE audit_entries.id = v.id; \
+            COMMIT";
+        Box::pin(async move {
+            let (entries, outcomes) = parameters(batch);
+            let mut connection = pool.acquire().await?;
+            let written =
+                sqlx::query(WRITE).bind(entries).bind(outcomes).execute(&mut *connection).await;
+            if written.is_err() {
+                let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+            }
+            written.map(|_| ())
+        })
+    }
+}
+
+impl Dialect for sqlx::Postgres {
+    /// One statement, always the same (prepared once per connection), so one
+    /// round trip and its own transaction: the outcomes' `UPDATE` in a
+    /// data-modifying `WITH`, and the entries' `INSERT`, both from JSON. (An
+    /// outcome never completes an entry of its own batch: its update left only
+    /// once its entry was written.)
+    fn write<'a>(pool: &'a Pool<Self>, batch: &'a Batch) -> Boxed<'a, ()> {
+        const WRITE: &str = "WITH v AS (SELECT * FROM json_to_recordset($2::json) AS v (id TEXT, \
+                outcome TEXT, setter_status BIGINT, latency_ms BIGINT, completed_at_ms BIGINT)), \
+            completed AS (UPDATE audit_entries SET outcome = v.outcome, \
+                setter_status = v.setter_status, latency_ms = v.latency_ms, \
+                completed_at_ms = v.completed_at_ms FROM v WHERE audit_entries.id = v.id RETURNING 1) \
+            INSERT INTO audit_entries SELECT * FROM json_populate_recordset(NULL::audit_entries, $1::json)";
+        Box::pin(async move {
+            let (entries, outcomes) = parameters(batch);
+            sqlx::query(WRITE).bind(entries).bind(outcomes).execute(pool).await.map(|_| ())
         })
     }
 }
