@@ -231,6 +231,18 @@ pub fn form(stage: Stage) -> String {
         h.text(&Draft::default().check().body());
     }
     h.raw("</code></pre></details>");
+    // The audit trail's last changes of the contact named above: hidden until
+    // there is one to name (the widget fills it).
+    h.raw("<section class='scf-history'")
+        .attribute("id", Part::History.id())
+        .attribute("aria-labelledby", Part::HistoryTitle.id())
+        .raw(" hidden><h3 class='scf-subtitle'")
+        .attribute("id", Part::HistoryTitle.id())
+        .raw(">Recent changes</h3><p class='scf-hint'")
+        .attribute("id", Part::HistoryState.id())
+        .raw(" hidden></p><ol class='scf-history-list'")
+        .attribute("id", Part::HistoryList.id())
+        .raw("></ol></section>");
     h.finish()
 }
 

@@ -10,6 +10,8 @@
 //!   problem lands.
 //! - [`outcome`]: every answer of the proxy (and every failure to get one) →
 //!   the sentence the operator reads.
+//! - [`history`]: the "Recent changes" panel: the audit trail's entries for
+//!   the contact being edited.
 //! - [`markup`], [`css`]: the form's HTML, written once from data with
 //!   [`html`], and its styles.
 //! - [`prerender`]: the form for a host page to hold before the widget loads.
@@ -20,6 +22,7 @@
 pub mod css;
 pub mod csv;
 pub mod draft;
+pub mod history;
 pub mod html;
 pub mod markup;
 pub mod outcome;

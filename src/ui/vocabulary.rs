@@ -140,11 +140,16 @@ pub enum Part {
     Alert,
     /// The request preview's `<code>`.
     Request,
+    /// The "Recent changes" panel, its title, its sentence and its list.
+    History,
+    HistoryTitle,
+    HistoryState,
+    HistoryList,
 }
 
 impl Part {
     /// Every part, in the order the form shows them.
-    pub const ALL: [Part; 15] = [
+    pub const ALL: [Part; 19] = [
         Part::Kind,
         Part::IdentifierLabel,
         Part::Zones,
@@ -160,6 +165,10 @@ impl Part {
         Part::Status,
         Part::Alert,
         Part::Request,
+        Part::History,
+        Part::HistoryTitle,
+        Part::HistoryState,
+        Part::HistoryList,
     ];
 
     /// The element id.
@@ -180,6 +189,10 @@ impl Part {
             Part::Status => "status",
             Part::Alert => "alert",
             Part::Request => "request",
+            Part::History => "history",
+            Part::HistoryTitle => "history-title",
+            Part::HistoryState => "history-state",
+            Part::HistoryList => "history-list",
         }
     }
 }

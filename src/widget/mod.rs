@@ -86,12 +86,20 @@ pub struct Config {
     pub transport: Rc<dyn Transport>,
     /// Milliseconds before an unanswered request is abandoned.
     pub timeout_ms: u32,
+    /// Whether the form shows the audit trail's recent changes of the contact
+    /// named (`GET /api/audit`, beside the endpoint).
+    pub history: bool,
 }
 
 impl Config {
-    /// The production setup: `fetch`, 15 s timeout.
+    /// The production setup: `fetch`, 15 s timeout, recent changes shown.
     pub fn new(endpoint: Endpoint) -> Config {
-        Config { endpoint, transport: Rc::new(FetchTransport), timeout_ms: DEFAULT_TIMEOUT_MS }
+        Config {
+            endpoint,
+            transport: Rc::new(FetchTransport),
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            history: true,
+        }
     }
 }
 

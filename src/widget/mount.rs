@@ -104,6 +104,7 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
         endpoint: config.endpoint,
         transport: config.transport,
         timeout_ms: config.timeout_ms,
+        history: config.history,
     };
     let wiring = owner.with(|| form::wire(&form, setup))?;
 

@@ -46,7 +46,14 @@ async fn mount_from_javascript_puts_json_to_its_endpoint_with_fetch() {
     Reflect::set(&window, &"fetch".into(), &real_fetch).unwrap();
 
     let calls = js_sys::Array::from(&Reflect::get(&window, &"recordedFetches".into()).unwrap());
-    assert_eq!(calls.length(), 1);
+    // The update, and then the audit trail asked again for its recent changes.
+    assert_eq!(calls.length(), 2);
+    assert_eq!(field(&calls.get(1), "method").as_string().as_deref(), Some("GET"));
+    assert_eq!(
+        field(&calls.get(1), "url").as_string().as_deref(),
+        Some("/dashboard/api/audit"),
+        "beside the update endpoint"
+    );
     let call = calls.get(0);
     assert_eq!(field(&call, "url").as_string().as_deref(), Some("/dashboard/api/contacts"));
     assert_eq!(field(&call, "method").as_string().as_deref(), Some("PUT"));

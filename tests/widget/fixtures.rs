@@ -79,11 +79,27 @@ pub(crate) fn new_host() -> HtmlElement {
 }
 
 pub(crate) fn mount_on(host: HtmlElement, replies: Vec<Reply>, timeout_ms: u32) -> Widget {
+    // The recent changes' own requests are tested on their own (history.rs).
+    mount_configured(host, replies, timeout_ms, false)
+}
+
+/// A form that shows the audit trail's recent changes too.
+pub(crate) fn mount_with_history(replies: Vec<Reply>) -> Widget {
+    mount_configured(new_host(), replies, 15_000, true)
+}
+
+fn mount_configured(
+    host: HtmlElement,
+    replies: Vec<Reply>,
+    timeout_ms: u32,
+    history: bool,
+) -> Widget {
     let stub = Rc::new(Stub { replies: RefCell::new(replies.into()), ..Stub::default() });
     let config = Config {
         endpoint: Endpoint::Fixed("/api/contacts".into()),
         transport: Rc::new(StubTransport(Rc::clone(&stub))),
         timeout_ms,
+        history,
     };
     let handle = mount_with(&host, config).expect("mounts");
     let events = Rc::new(RefCell::new(Vec::new()));

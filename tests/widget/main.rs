@@ -15,6 +15,7 @@
 mod fixtures;
 
 mod embedding;
+mod history;
 mod in_flight;
 mod outcomes;
 mod prerendered;

@@ -153,6 +153,26 @@ const SENTENCES: &[(ErrorCode, u16, &str)] = &[
         "Too many connections from this computer at once — wait a moment and try again",
     ),
     (
+        ErrorCode::AuditUnavailable,
+        503,
+        "Nothing was sent: the change could not be recorded in the audit trail — try again in a minute, and tell an administrator if it keeps happening",
+    ),
+    (
+        ErrorCode::BadBatch,
+        400,
+        "The server refused the form's request — reload the page and try again",
+    ),
+    (
+        ErrorCode::BadQuery,
+        400,
+        "The server refused the form's request — reload the page and try again",
+    ),
+    (
+        ErrorCode::AuditOff,
+        404,
+        "The server refused the form's request — reload the page and try again",
+    ),
+    (
         ErrorCode::Internal,
         500,
         "The server hit an unexpected error — try again, and tell an administrator if it keeps happening",

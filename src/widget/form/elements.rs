@@ -45,6 +45,9 @@ pub(super) struct Elements {
     pub status: Element,
     pub alert: Element,
     pub request: Element,
+    pub history: Element,
+    pub history_state: Element,
+    pub history_list: Element,
 }
 
 impl Elements {
@@ -73,6 +76,9 @@ impl Elements {
             status: part(Part::Status)?,
             alert: part(Part::Alert)?,
             request: part(Part::Request)?,
+            history: part(Part::History)?,
+            history_state: part(Part::HistoryState)?,
+            history_list: part(Part::HistoryList)?,
         })
     }
 }

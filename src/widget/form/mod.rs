@@ -10,6 +10,7 @@
 //! [`State`], and one listener hears everything the operator does.
 
 mod elements;
+mod history;
 mod listen;
 mod render;
 mod rows;
@@ -39,6 +40,8 @@ pub(crate) struct Setup {
     pub endpoint: Endpoint,
     pub transport: Rc<dyn Transport>,
     pub timeout_ms: u32,
+    /// Whether the form shows the audit trail's recent changes.
+    pub history: bool,
 }
 
 /// What keeps a mounted form working; dropped, it stops the rendering and the
@@ -46,15 +49,19 @@ pub(crate) struct Setup {
 pub(crate) struct Wiring {
     _render: RenderEffect<render::Written>,
     _listener: Listener,
+    _history: Option<RenderEffect<()>>,
 }
 
 /// Wires `form`, which holds `ui::markup::form`'s HTML: finds its elements,
 /// renders the state into it at once and on every change, and hears it.
 pub(crate) fn wire(form: &Element, setup: Setup) -> Result<Wiring, MountError> {
     let elements = Elements::find(form)?;
-    let Setup { host, endpoint, transport, timeout_ms } = setup;
+    let Setup { host, endpoint, transport, timeout_ms, history } = setup;
     let state = State::new();
-    let sender = Rc::new(Sender { host, endpoint, transport, timeout_ms });
+    let historian = history
+        .then(|| history::Historian::new(endpoint.clone(), Rc::clone(&transport), timeout_ms));
+    let following = historian.as_ref().map(|historian| historian.follow(state));
+    let sender = Rc::new(Sender { host, endpoint, transport, timeout_ms, historian });
     // The browser's zone once the form is up (see known_browser_zone).
     set_timeout(
         move || {
@@ -65,5 +72,6 @@ pub(crate) fn wire(form: &Element, setup: Setup) -> Result<Wiring, MountError> {
     Ok(Wiring {
         _render: render::start(elements, state),
         _listener: listen(form.clone(), state, sender),
+        _history: following,
     })
 }

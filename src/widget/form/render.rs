@@ -15,6 +15,7 @@ use super::state::State;
 use super::zones;
 use crate::contract::Field;
 use crate::ui::draft::{Checked, IdentifierKind};
+use crate::ui::history::{self, History};
 use crate::ui::markup;
 use crate::widget::dom::{set_text, set_value, show_text, toggle};
 
@@ -25,6 +26,8 @@ pub(super) struct Written {
     rows: Vec<RowElements>,
     /// The time zone chips' markup (rewriting it would drop a chip's focus).
     chips: String,
+    /// The recent changes' items (rewritten only when they change).
+    history: String,
 }
 
 /// Renders `state` into the form of `elements` now, and again on every
@@ -89,6 +92,17 @@ fn render(el: &Elements, state: State, mut written: Written) -> Written {
     toggle(&el.submit, "disabled", busy.then_some(""));
     toggle(&el.spinner, "hidden", (!busy).then_some(""));
     set_text(&el.request, &state.checked.with(Checked::body));
+
+    // The recent changes of the contact named, hidden while none is.
+    state.history.with(|shown| {
+        toggle(&el.history, "hidden", matches!(shown, History::Idle).then_some(""));
+        show_text(&el.history_state, history::state_sentence(shown));
+        let items = history::items(shown);
+        if items != written.history {
+            el.history_list.set_inner_html(&items);
+            written.history = items;
+        }
+    });
     written
 }
 

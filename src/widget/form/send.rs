@@ -23,6 +23,8 @@ pub(super) struct Sender {
     pub endpoint: Endpoint,
     pub transport: Rc<dyn Transport>,
     pub timeout_ms: u32,
+    /// Asks the audit trail again after each update, when the form shows it.
+    pub historian: Option<Rc<super::history::Historian>>,
 }
 
 impl Sender {
@@ -98,6 +100,9 @@ impl Sender {
         result: Result<(), Failure>,
     ) {
         state.in_flight.try_set(false);
+        if let Some(historian) = &self.historian {
+            historian.refresh(state);
+        }
         match result {
             Ok(()) => {
                 state.announce(outcome::success(), "");

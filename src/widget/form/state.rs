@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use super::rows::Row;
 use crate::contract::{ErrorKey, Field, FieldErrors};
 use crate::ui::draft::{Checked, Draft, IdentifierKind, Problems, TEXTS};
+use crate::ui::history::History;
 use crate::ui::vocabulary::{Input, Touch};
 
 /// The signals of the form, all `Copy`, so that every closure can take them.
@@ -41,6 +42,8 @@ pub(super) struct State {
     /// failures in `alert`; at most one of them speaks at a time.
     pub status: RwSignal<String>,
     pub alert: RwSignal<String>,
+    /// The "Recent changes" panel's content.
+    pub history: RwSignal<History>,
     /// Whether a pointer is pressed in the form, and the inputs left meanwhile.
     pointer_down: StoredValue<bool>,
     left_while_pressed: StoredValue<Vec<Touch>>,
@@ -81,6 +84,7 @@ impl State {
             next_row: StoredValue::new(0),
             status: RwSignal::new(String::new()),
             alert: RwSignal::new(String::new()),
+            history: RwSignal::new(History::Idle),
             pointer_down: StoredValue::new(false),
             left_while_pressed: StoredValue::new(Vec::new()),
             checked,
