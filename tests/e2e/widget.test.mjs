@@ -115,6 +115,29 @@ describe("the demo dashboard", () => {
     });
   }
 
+  test("the recent changes show who changed the contact to what, from the demo's audit trail", async () => {
+    const { page, context, problems } = await openPage(browser, proxy.url);
+    const form = formOn(page);
+    await form.find("id", "103");
+    const history = form.root.locator("#history");
+    await history.locator("#history-state").filter({ hasText: "No change of this contact is recorded." }).waitFor();
+    await form.field("firstName").fill("Alan M.");
+    await form.submit.click();
+    await form.status.filter({ hasText: "Contact updated successfully" }).waitFor();
+    const item = history.locator("#history-list li").first();
+    await item.filter({ hasText: "firstName → Alan M." }).waitFor();
+    const text = await item.textContent();
+    assert.match(text, /unknown user \(127\.0\.0\.1\)/, "no gateway: the client's address, said so");
+    assert.match(text, /\(updated\)/);
+    // The same entry through the read API, and as CSV.
+    const trail = await (await fetch(`${proxy.url}/api/audit?contact=id:103`)).json();
+    assert.equal(trail.entries[0].values.firstName, "Alan M.");
+    const csv = await (await fetch(`${proxy.url}/api/audit.csv?contact=id:103`)).text();
+    assert.match(csv.split("\r\n")[1], /,id,103,firstName,/);
+    assert.deepEqual(problems, [], "no console errors, no CSP violations");
+    await context.close();
+  });
+
   test("keyboard only: tab to each field, type, Enter submits", async () => {
     const { page, context } = await openPage(browser, proxy.url);
     const form = formOn(page);
