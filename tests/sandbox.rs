@@ -93,7 +93,7 @@ async fn the_sandbox_changes_only_the_given_fields_and_merges_metadata() {
 
 #[tokio::test]
 async fn the_proxy_in_front_of_the_sandbox_reaches_every_outcome() {
-    let running = sandbox::spawn_in_process().await.unwrap();
+    let running = sandbox::spawn_in_process(0).await.unwrap();
     let proxy = proxy_with(&running.url, |config| {
         config.api_key = setter_contacts::proxy::KeySlot::new(&running.key).unwrap()
     })
@@ -127,7 +127,7 @@ async fn the_proxy_in_front_of_the_sandbox_reaches_every_outcome() {
 
 #[tokio::test]
 async fn a_refused_key_is_the_administrators_problem_not_the_operators() {
-    let running = sandbox::spawn_in_process().await.unwrap();
+    let running = sandbox::spawn_in_process(0).await.unwrap();
     assert_ne!(running.key.expose_secret(), CANARY_KEY);
     let proxy = proxy_to(&running.url).await; // the canary key: wrong for this sandbox
     let reply = put_json(&proxy, r#"{"id": 101, "firstName": "Ada"}"#).await;
@@ -138,8 +138,8 @@ async fn a_refused_key_is_the_administrators_problem_not_the_operators() {
 
 #[tokio::test]
 async fn each_in_process_sandbox_has_its_own_random_key() {
-    let first = sandbox::spawn_in_process().await.unwrap();
-    let second = sandbox::spawn_in_process().await.unwrap();
+    let first = sandbox::spawn_in_process(0).await.unwrap();
+    let second = sandbox::spawn_in_process(0).await.unwrap();
     assert_ne!(first.key.expose_secret(), second.key.expose_secret());
     assert_eq!(first.key.expose_secret().len(), 64);
     assert_ne!(first.url, second.url);

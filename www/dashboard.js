@@ -37,6 +37,7 @@ document.addEventListener("contact-updated", (event) => {
   lastUpdated = event.detail.identifier;
   refresh();
 });
+document.addEventListener("contact-import-finished", () => refresh());
 document.getElementById("refresh-contacts").addEventListener("click", refresh);
 
 // Light or dark host page: the widget follows the page's color-scheme.

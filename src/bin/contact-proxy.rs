@@ -149,6 +149,11 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
         /// no real key, no internet. Also serves GET /sandbox/contacts.
         #[arg(long, env = "CONTACT_PROXY_DEMO", conflicts_with_all = ["upstream", "api_key_file"])]
         demo: bool,
+        /// With --demo: this many more sandbox contacts (ids from 1001, WhatsApp
+        /// IDs 1555100nnnn, SMS numbers +1555200nnnn; at most 10,000), to try
+        /// and test bulk imports.
+        #[arg(long, env = "CONTACT_PROXY_DEMO_CONTACTS", default_value_t = 0, requires = "demo")]
+        demo_contacts: u64,
     }
 
     /// What stops the program, with the sentence that tells the user what to do.
@@ -214,7 +219,8 @@ Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) to change their level.";
 
     async fn run_proxy(args: ProxyArgs) -> Result<(), StartError> {
         let (upstream, api_key, sandbox_view) = if args.demo {
-            let sandbox = sandbox::spawn_in_process().await.map_err(StartError::Sandbox)?;
+            let sandbox =
+                sandbox::spawn_in_process(args.demo_contacts).await.map_err(StartError::Sandbox)?;
             tracing::info!(sandbox = %sandbox.url, "demo mode: forwarding to the in-process sandbox Setter");
             (sandbox.url, sandbox.key, Some(sandbox::contacts_view(sandbox.store)))
         } else {

@@ -46,7 +46,7 @@ const ANY_ROUTE: [ErrorCode; 5] = [
 
 /// Every route the proxy serves (the widget's files aside), and what each may
 /// answer besides its success and [`ANY_ROUTE`].
-const ROUTES: [Route; 6] = [
+const ROUTES: [Route; 7] = [
     Route {
         path: "/api/contacts",
         method: "put",
@@ -91,6 +91,12 @@ const ROUTES: [Route; 6] = [
         path: "/sandbox/contacts",
         method: "get",
         summary: "The sandbox's contacts as they are now (contact-proxy --demo only)",
+        errors: &[],
+    },
+    Route {
+        path: "/sandbox/requests",
+        method: "get",
+        summary: "How many updates the sandbox received (contact-proxy --demo only)",
         errors: &[],
     },
 ];
@@ -249,6 +255,11 @@ fn success(path: &str) -> Value {
             "properties": {"status": {"const": "ok"}},
         }),
         "/sandbox/contacts" => json!({"type": "array", "items": {"type": "object"}}),
+        "/sandbox/requests" => json!({
+            "type": "object",
+            "required": ["received"],
+            "properties": {"received": {"type": "integer", "minimum": 0}}
+        }),
         _ => json!({"type": "object"}),
     };
     json!({"description": "OK", "content": {"application/json": {"schema": schema}}})

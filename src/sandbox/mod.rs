@@ -20,7 +20,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use tokio::net::TcpListener;
 
-pub use store::{Contact, OWN_ORGANIZATION, Outcome, Store};
+pub use store::{Contact, FIRST_GENERATED_ID, OWN_ORGANIZATION, Outcome, Store};
 
 use crate::contract::{self, wire};
 
@@ -40,11 +40,18 @@ pub fn router(key: SecretString, store: Store) -> Router {
         .with_state(Sandbox { key, store })
 }
 
-/// `GET /sandbox/contacts`: the current contacts, read-only. The demo proxy
-/// mounts it too, so the demo page and the browser tests can see what changed.
+/// `GET /sandbox/contacts`: the current contacts, read-only, and `GET
+/// /sandbox/requests`: how many updates arrived (`{"received": N}`). The demo
+/// proxy mounts them too, so the demo page and the browser tests can see what
+/// changed, and what was sent.
 pub fn contacts_view<S: Clone + Send + Sync + 'static>(store: Store) -> Router<S> {
+    let counted = store.clone();
     Router::new()
         .route("/sandbox/contacts", get(move || std::future::ready(Json(store.contacts()))))
+        .route(
+            "/sandbox/requests",
+            get(move || std::future::ready(Json(json!({ "received": counted.received() })))),
+        )
 }
 
 async fn update_contact(
@@ -99,13 +106,14 @@ pub struct RunningSandbox {
     pub store: Store,
 }
 
-/// Starts a sandbox with the demo contacts on 127.0.0.1 (a free port) and a
-/// random key: what `contact-proxy --demo` forwards to.
-pub async fn spawn_in_process() -> std::io::Result<RunningSandbox> {
+/// Starts a sandbox with the demo contacts (and `generated` more, see
+/// [`Store::demo_with`]) on 127.0.0.1 (a free port) and a random key: what
+/// `contact-proxy --demo` forwards to.
+pub async fn spawn_in_process(generated: u64) -> std::io::Result<RunningSandbox> {
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let url = format!("http://{}", listener.local_addr()?);
     let key = random_key()?;
-    let store = Store::demo();
+    let store = Store::demo_with(generated);
     let app = router(key.clone(), store.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok(RunningSandbox { url, key, store })

@@ -1,5 +1,6 @@
 //! The sandbox's contacts and the one operation Setter offers on them.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,31 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Store {
     contacts: Arc<Mutex<Vec<Contact>>>,
+    /// Updates received (whatever became of them): what a test of "nothing
+    /// sent twice" counts.
+    received: Arc<AtomicU64>,
+}
+
+/// The id of the first generated contact ([`Store::demo_with`]).
+pub const FIRST_GENERATED_ID: u64 = 1001;
+
+/// A made-up contact of the demo's organization, numbered `n` from 0: id
+/// 1001 + n, WhatsApp ID 1555100nnnn, SMS number +1555200nnnn.
+fn generated(n: u64) -> Contact {
+    let id = FIRST_GENERATED_ID + n;
+    let fields = ContactUpdate {
+        id: Some(id),
+        wa_id: Some(format!("1555100{n:04}")),
+        sms_phone_number: Some(format!("+1555200{n:04}")),
+        first_name: Some("Contact".to_owned()),
+        last_name: Some(id.to_string()),
+        full_name: Some(format!("Contact {id}")),
+        email: Some(format!("contact{id}@example.com")),
+        default_time_zone: Some("UTC".to_owned()),
+        metadata: Some(Default::default()),
+        ..ContactUpdate::default()
+    };
+    Contact { fields, organization: OWN_ORGANIZATION.to_owned() }
 }
 
 impl Store {
@@ -81,9 +107,23 @@ impl Store {
         Store::new(demo_contacts())
     }
 
+    /// The demo contacts and `generated` more (ids from
+    /// [`FIRST_GENERATED_ID`]), for trying and testing bulk imports. At most
+    /// 10,000: the WhatsApp IDs and SMS numbers have four digits for them.
+    pub fn demo_with(generated_contacts: u64) -> Store {
+        let mut contacts = demo_contacts();
+        contacts.extend((0..generated_contacts.min(10_000)).map(generated));
+        Store::new(contacts)
+    }
+
     /// A store holding `contacts`.
     pub fn new(contacts: Vec<Contact>) -> Store {
-        Store { contacts: Arc::new(Mutex::new(contacts)) }
+        Store { contacts: Arc::new(Mutex::new(contacts)), received: Arc::default() }
+    }
+
+    /// How many updates the sandbox received.
+    pub fn received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     /// Every contact, as it is now.
@@ -94,6 +134,7 @@ impl Store {
     /// Applies an update for `organization` with Setter's rules: a unique match,
     /// that the organization may see.
     pub fn update(&self, organization: &str, update: &ValidUpdate) -> Outcome {
+        self.received.fetch_add(1, Ordering::Relaxed);
         let update = update.update();
         debug_assert!(Field::IDENTIFIERS.into_iter().any(|field| update.has(field)));
         let mut contacts = self.lock();
@@ -125,6 +166,24 @@ mod tests {
 
     fn update(json: &str) -> ValidUpdate {
         parse(json.as_bytes()).expect("valid update")
+    }
+
+    #[test]
+    fn generated_contacts_are_unique_and_of_the_demos_organization() {
+        let store = Store::demo_with(10_001);
+        let contacts = store.contacts();
+        assert_eq!(contacts.len(), demo_contacts().len() + 10_000, "at most 10,000 generated");
+        let generated = &contacts[demo_contacts().len()..];
+        assert_eq!(generated[0].id(), FIRST_GENERATED_ID);
+        assert_eq!(generated[9_999].fields.wa_id.as_deref(), Some("15551009999"));
+        for (n, body) in [
+            (0, r#"{"waId":"15551000000","firstName":"W"}"#),
+            (1, r#"{"smsPhoneNumber":"+15552000001","lastName":"S"}"#),
+            (2, r#"{"id":1003,"email":"x@example.com"}"#),
+        ] {
+            assert_eq!(store.update(OWN_ORGANIZATION, &update(body)), Outcome::Updated, "{n}");
+        }
+        assert_eq!(store.received(), 3);
     }
 
     #[test]

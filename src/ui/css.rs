@@ -8,20 +8,29 @@
 //! a descendant space). A widget test checks that the browser reads both the
 //! same, rule by rule.
 
-const SOURCE: &[u8] = include_bytes!("style.css");
+/// Minifies a stylesheet of this folder while compiling.
+macro_rules! minified {
+    ($path:literal) => {{
+        const SOURCE: &[u8] = include_bytes!($path);
+        const LEN: usize = minify(SOURCE, &mut []);
+        const OUT: [u8; LEN] = {
+            let mut out = [0; LEN];
+            minify(SOURCE, &mut out);
+            out
+        };
+        match core::str::from_utf8(&OUT) {
+            Ok(css) => css,
+            Err(_) => panic!("minifying a stylesheet split a UTF-8 character"),
+        }
+    }};
+}
 
-/// The minified styles.
-pub const CSS: &str = match core::str::from_utf8(&MINIFIED) {
-    Ok(css) => css,
-    Err(_) => panic!("minifying style.css split a UTF-8 character"),
-};
+/// The minified styles of the form (and of what the importer shares with it:
+/// buttons, inputs, the colours).
+pub const CSS: &str = minified!("style.css");
 
-const MINIFIED_LEN: usize = minify(SOURCE, &mut []);
-const MINIFIED: [u8; MINIFIED_LEN] = {
-    let mut out = [0; MINIFIED_LEN];
-    minify(SOURCE, &mut out);
-    out
-};
+/// The importer's own styles, adopted after [`CSS`] in its shadow root.
+pub const IMPORT_CSS: &str = minified!("import/style.css");
 
 /// Writes `css` minified into `out` (pass an empty slice to only measure)
 /// and returns the minified length.

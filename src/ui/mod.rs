@@ -24,6 +24,7 @@ pub mod csv;
 pub mod draft;
 pub mod history;
 pub mod html;
+pub mod import;
 pub mod markup;
 pub mod outcome;
 pub mod prerender;

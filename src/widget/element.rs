@@ -78,8 +78,11 @@ export function handOver(form, typed) {
 }
 "#)]
 extern "C" {
+    /// Defines the custom element `name`, whose instances call `connect`
+    /// with themselves when they enter the document and `free()` the handle
+    /// it returns when they leave; false when `name` was defined already.
     #[wasm_bindgen(js_name = defineElement)]
-    fn define_element(name: &str, connect: &JsValue) -> bool;
+    pub(super) fn define_element(name: &str, connect: &JsValue) -> bool;
 
     /// Reads and removes the pre-rendered form in `root`: null when there is none.
     #[wasm_bindgen(js_name = takePrerendered)]

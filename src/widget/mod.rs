@@ -24,6 +24,7 @@ pub(crate) mod dom;
 pub mod element;
 pub mod events;
 mod form;
+pub mod import;
 mod mount;
 pub mod transport;
 
@@ -33,6 +34,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
 pub use form::browser_time_zone;
+pub use import::{ImportConfig, ImportHandle, mount_import_with};
 pub use mount::{MountError, WidgetHandle, mount_js, mount_with};
 use transport::{FetchTransport, Transport};
 
@@ -56,6 +58,7 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 #[wasm_bindgen(start)]
 pub fn start() {
     element::define();
+    import::define();
 }
 
 /// Where a form sends its updates.

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use super::{Config, DEFAULT_ENDPOINT, Endpoint, element, form};
-use crate::ui::css::CSS;
+use crate::ui::css::{CSS, IMPORT_CSS};
 use crate::ui::markup::{self, Stage};
 use crate::ui::vocabulary::{CONTAINER_CLASS, FORM_CLASS};
 
@@ -111,42 +111,59 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
     // Last before the live form goes in: nothing that can fail comes between
     // taking what was typed and handing it over.
     let typed = element::take_prerendered(&root);
-    adopt_styles(&document, &root);
+    adopt_styles(&document, &root, Sheets::Form);
     root.append_child(&container).map_err(dom_error)?;
     // Heard by the listener now, and rendered.
     element::hand_over(&form, &typed);
     Ok(WidgetHandle { mounted: Some(Mounted { wiring, owner, container }) })
 }
 
-fn dom_error(err: JsValue) -> MountError {
+pub(super) fn dom_error(err: JsValue) -> MountError {
     let message = err.dyn_ref::<js_sys::Error>().map(|err| String::from(err.message()));
     MountError::Dom(message.unwrap_or_else(|| "unknown DOM error".to_owned()))
 }
 
-thread_local! {
-    /// One constructed stylesheet for every instance: parsed once, and not an
-    /// inline `<style>`, so a strict `style-src` policy does not block it.
-    static SHEET: Option<CssStyleSheet> = CssStyleSheet::new()
-        .ok()
-        .filter(|sheet| sheet.replace_sync(CSS).is_ok());
+/// Which styles a shadow root adopts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sheets {
+    /// The form's.
+    Form,
+    /// The form's (whose buttons, inputs and colours the importer shares),
+    /// then the importer's own.
+    Importer,
 }
 
-fn adopt_styles(document: &Document, root: &ShadowRoot) {
-    SHEET.with(|sheet| match sheet {
-        Some(sheet) => {
-            let sheets = Array::from(&root.adopted_style_sheets());
-            if !sheets.includes(sheet, 0) {
-                sheets.push(sheet);
-                root.set_adopted_style_sheets(&sheets);
-            }
-        }
-        // A browser without constructable stylesheets gets a <style> element.
-        None => {
-            if root.query_selector("style").ok().flatten().is_none()
-                && let Ok(style) = document.create_element("style")
-            {
-                style.set_text_content(Some(CSS));
-                let _ = root.append_child(&style);
+thread_local! {
+    /// One constructed stylesheet per source for every instance: parsed once,
+    /// and not an inline `<style>`, so a strict `style-src` policy does not
+    /// block it.
+    static SHEETS: [Option<CssStyleSheet>; 2] = [CSS, IMPORT_CSS].map(|css| {
+        CssStyleSheet::new().ok().filter(|sheet| sheet.replace_sync(css).is_ok())
+    });
+}
+
+pub(super) fn adopt_styles(document: &Document, root: &ShadowRoot, which: Sheets) {
+    let sources: &[(usize, &str)] = match which {
+        Sheets::Form => &[(0, CSS)],
+        Sheets::Importer => &[(0, CSS), (1, IMPORT_CSS)],
+    };
+    SHEETS.with(|sheets| {
+        for &(index, css) in sources {
+            match &sheets[index] {
+                Some(sheet) => {
+                    let adopted = Array::from(&root.adopted_style_sheets());
+                    if !adopted.includes(sheet, 0) {
+                        adopted.push(sheet);
+                        root.set_adopted_style_sheets(&adopted);
+                    }
+                }
+                // A browser without constructable stylesheets gets <style> elements.
+                None => {
+                    if let Ok(style) = document.create_element("style") {
+                        style.set_text_content(Some(css));
+                        let _ = root.append_child(&style);
+                    }
+                }
             }
         }
     });

@@ -44,6 +44,9 @@ impl Request {
 pub struct RawResponse {
     pub status: u16,
     pub body: String,
+    /// The `Retry-After` of a 429 or 503, in seconds (the proxy always
+    /// writes seconds; an HTTP date reads as absent).
+    pub retry_after: Option<u64>,
 }
 
 impl RawResponse {
@@ -96,8 +99,10 @@ impl Transport for FetchTransport {
             };
             let network = |_| TransportError::Network;
             let response = request.map_err(network)?.send().await.map_err(network)?;
+            let retry_after =
+                response.headers().get("Retry-After").and_then(|value| value.trim().parse().ok());
             let body = response.text().await.map_err(network)?;
-            Ok(RawResponse { status: response.status(), body })
+            Ok(RawResponse { status: response.status(), body, retry_after })
         })
     }
 }

@@ -42,7 +42,7 @@ impl Transport for StubTransport {
         let reply = self.0.replies.borrow_mut().pop_front().expect("a reply was scripted");
         Box::pin(async move {
             match reply {
-                Reply::Answer(status, body) => Ok(RawResponse { status, body }),
+                Reply::Answer(status, body) => Ok(RawResponse { status, body, retry_after: None }),
                 Reply::Unreachable => Err(TransportError::Network),
                 Reply::Hang => std::future::pending().await,
             }

@@ -16,6 +16,7 @@ mod fixtures;
 
 mod embedding;
 mod history;
+mod import;
 mod in_flight;
 mod outcomes;
 mod prerendered;
