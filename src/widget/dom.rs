@@ -16,8 +16,13 @@ pub fn focus_by_id(scope: &Element, id: &str) {
     }
 }
 
-/// Sets the attribute `name` to `value`, or removes it for `None`.
+/// Sets the attribute `name` to `value`, or removes it for `None`; nothing
+/// when it is so already (a write of the same value still makes the browser
+/// recompute styles, which a render many times a second would pay for).
 pub fn toggle(element: &Element, name: &str, value: Option<&str>) {
+    if element.get_attribute(name).as_deref() == value {
+        return;
+    }
     let _ = match value {
         Some(value) => element.set_attribute(name, value),
         None => element.remove_attribute(name),

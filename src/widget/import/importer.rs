@@ -85,6 +85,8 @@ pub(super) struct Importer {
     /// Cleared at unmount: nothing is sent or rendered after.
     pub alive: Cell<bool>,
     pub render_queued: Cell<bool>,
+    /// When the last render was (ms since the epoch).
+    pub rendered_at: Cell<f64>,
 }
 
 impl Importer {
@@ -111,6 +113,7 @@ impl Importer {
             inner: RefCell::new(Inner::default()),
             alive: Cell::new(true),
             render_queued: Cell::new(false),
+            rendered_at: Cell::new(0.0),
         }))
     }
 
@@ -144,6 +147,17 @@ impl Importer {
         let size = browser::file_size(&file) as usize;
         if let Err(err) = reader::check_size(size) {
             return self.file_failed(&name, &err);
+        }
+        {
+            // What was shown of the last file goes at once, not when this
+            // one is read.
+            let mut inner = self.inner.borrow_mut();
+            inner.import = None;
+            inner.file = None;
+            inner.saved = None;
+            inner.run = None;
+            inner.summary.clear();
+            inner.written.clear();
         }
         self.say_file(&format!("Reading {name}…"));
         let Ok(bytes) = browser::file_bytes(&file).await else {

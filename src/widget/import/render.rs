@@ -24,20 +24,29 @@ use crate::widget::dom::set_value;
 use crate::widget::dom::{set_text, show_text, toggle};
 use crate::widget::sleep;
 
-/// The shortest time between two renders, in milliseconds.
-const FRAME_MS: u32 = 50;
+/// The shortest time between two renders during a run, in milliseconds.
+const FRAME_MS: u32 = 250;
 /// Rows written above and below the ones in view, for smooth scrolling.
 const OVERSCAN: usize = 8;
 
 impl Importer {
-    /// Renders soon: once, however many changes come before it.
+    /// Renders soon: once, however many changes come before it; during a run
+    /// not sooner than [`FRAME_MS`] after the last render (answers come by
+    /// the hundred a second, and each render costs the page a layout).
     pub fn render_soon(self: &Rc<Self>) {
         if self.render_queued.replace(true) {
             return;
         }
+        let running = self.inner.borrow().import.as_ref().is_some_and(|import| import.is_running());
+        let since = super::browser::now() - self.rendered_at.get();
+        let wait = if running {
+            (f64::from(FRAME_MS) - since).clamp(0.0, f64::from(FRAME_MS)) as u32
+        } else {
+            0
+        };
         let importer = Rc::clone(self);
         wasm_bindgen_futures::spawn_local(async move {
-            sleep(FRAME_MS).await;
+            sleep(wait).await;
             importer.render_queued.set(false);
             if importer.alive.get() {
                 importer.render_now();
@@ -47,6 +56,12 @@ impl Importer {
 
     /// Renders everything now.
     pub fn render_now(&self) {
+        self.rendered_at.set(super::browser::now());
+        // Layout is read before anything is written: a read after a write
+        // would make the browser lay the page out there and then.
+        let scroller = self.part(ImportPart::Table);
+        let window =
+            (scroller.scroll_top().max(0) as usize, scroller.client_height().max(0) as usize);
         let mut inner = self.inner.borrow_mut();
         show_text(self.part(ImportPart::FileState), &inner.file_state);
         let saved = inner.saved.as_ref();
@@ -116,14 +131,14 @@ impl Importer {
         }
         let answered = counts.updated + counts.failed;
         let bar = self.part(ImportPart::Bar);
-        let _ = bar.set_attribute("max", &counts.ready.max(1).to_string());
-        let _ = bar.set_attribute("value", &answered.min(counts.ready).to_string());
+        toggle(bar, "max", Some(&counts.ready.max(1).to_string()));
+        toggle(bar, "value", Some(&answered.min(counts.ready).to_string()));
         let progress = self.progress_sentence(&inner, &counts);
         set_text(self.part(ImportPart::Progress), &progress);
         let finished = inner.run.as_ref().is_some_and(|run| run.finished);
         self.hide(ImportPart::Results, answered == 0 && !finished);
 
-        self.render_rows(&mut inner);
+        self.render_rows(&mut inner, window);
     }
 
     fn progress_sentence(&self, inner: &Inner, counts: &Counts) -> String {
@@ -162,17 +177,15 @@ impl Importer {
     }
 
     /// The rows in view: written anew when they change, patched otherwise.
-    fn render_rows(&self, inner: &mut Inner) {
+    fn render_rows(&self, inner: &mut Inner, (top, height): (usize, usize)) {
         let Some(import) = inner.import.as_ref() else { return };
-        let scroller = self.part(ImportPart::Table);
         let view: Vec<u32> = if import.only_problems {
             import.view()
         } else {
             (0..import.sheet.len() as u32).collect()
         };
         let row_height = ROW_HEIGHT_PX as usize;
-        let top = scroller.scroll_top().max(0) as usize;
-        let height = (scroller.client_height().max(0) as usize).max(row_height * 10);
+        let height = height.max(row_height * 10);
         let first = (top / row_height).saturating_sub(OVERSCAN).min(view.len());
         let last = ((top + height) / row_height + OVERSCAN).min(view.len());
         let rows = &view[first..last];
@@ -226,7 +239,11 @@ fn checked(element: &Element, on: bool) {
 
 fn spacer(element: &Element, px: usize) {
     if let Some(element) = element.dyn_ref::<HtmlElement>() {
-        let _ = element.style().set_property("height", &format!("{px}px"));
+        let style = element.style();
+        let height = format!("{px}px");
+        if style.get_property_value("height").ok().as_deref() != Some(&height) {
+            let _ = style.set_property("height", &height);
+        }
     }
 }
 

@@ -1,0 +1,128 @@
+// The bulk importer in Debian's headless Chromium, on the demo dashboard.
+//   node scripts/bench/import.mjs BASE_URL RUNS PROXY_PID
+//
+// Parse and check: a file of N rows and 9 columns is dropped on the importer
+// (a File made in the page, so that the driver's latency stays out), and the
+// time runs from the drop to the counts line saying how many rows are ready:
+// reading the bytes, hashing them, decoding, parsing, mapping, checking every
+// row with the contract, finding duplicates and the first render. Median of RUNS.
+//
+// Sending: 2,000 rows (contacts 1001..3000 of --demo-contacts 2000), concurrency
+// 4, from the click on Send to the "Import finished" summary; then the page's
+// memory (the wasm's linear memory and the JS heap) and the proxy's RSS.
+import { readFileSync } from "node:fs";
+import { launchBrowser } from "../../tests/e2e/harness.mjs";
+
+const [base, runsArg, proxyPid] = process.argv.slice(2);
+const runs = Number(runsArg ?? 5);
+const browser = await launchBrowser();
+
+/** CSV text of `rows` rows of 9 columns, every row valid. */
+function file(rows) {
+  const lines = ["id,firstName,lastName,fullName,phoneNumber,email,defaultTimeZone,metadata.plan,metadata.source"];
+  for (let i = 0; i < rows; i++) {
+    const id = 1001 + (i % 2000) + 2000 * Math.floor(i / 2000);
+    lines.push(`${id},First${i},Last${i},First${i} Last${i},+1555010${String(i % 10000).padStart(4, "0")},person${i}@example.com,Europe/Berlin,pro,import`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function openImporter() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.locator("setter-contact-import #file").waitFor({ state: "attached" });
+  return { page, context };
+}
+
+/** Drops `text` on the importer inside the page; resolves with the ms until the counts show. */
+async function timeDrop(page, text) {
+  return page.evaluate(async (text) => {
+    const root = document.querySelector("setter-contact-import").shadowRoot;
+    const counts = root.querySelector("#counts");
+    counts.textContent = "";
+    const files = new DataTransfer();
+    files.items.add(new File([text], "bench.csv", { type: "text/csv" }));
+    const shown = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (counts.textContent.includes("ready")) { observer.disconnect(); resolve(performance.now()); }
+      });
+      observer.observe(counts, { childList: true, characterData: true, subtree: true });
+    });
+    const start = performance.now();
+    root.querySelector("#drop").dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: files }));
+    return (await shown) - start;
+  }, text);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+for (const [rows, goal] of [[10_000, 150], [50_000, 750]]) {
+  const text = file(rows);
+  const { page, context } = await openImporter();
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await timeDrop(page, text));
+  const m = median(times);
+  const wasm = await page.evaluate(async () => (await (await import("/setter-contacts.js")).default()).memory.buffer.byteLength);
+  console.log(`parse and check ${rows.toLocaleString("en")} rows x 9 columns (${(text.length / 1e6).toFixed(1)} MB): median ${m.toFixed(0)} ms of ${runs} (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}); goal <= ${goal} ms: ${m <= goal ? "yes" : "NO"}; wasm memory ${(wasm / 1048576).toFixed(1)} MiB`);
+  await context.close();
+}
+
+// The ceiling: the same 2,000 PUTs from the same page with plain fetch, four
+// at a time, nothing else done: what this browser's fetch can do here.
+{
+  const { page, context } = await openImporter();
+  const seconds = await page.evaluate(async () => {
+    let next = 0;
+    const start = performance.now();
+    const sender = async () => {
+      while (next < 2000) {
+        const id = 1001 + next++;
+        const response = await fetch("/api/contacts", {
+          method: "PUT",
+          headers: { "Content-Type": "application/json", "X-Batch-Id": "bench-ceiling" },
+          body: JSON.stringify({ id, lastName: "Ceiling" }),
+        });
+        await response.text();
+      }
+    };
+    await Promise.all([sender(), sender(), sender(), sender()]);
+    return (performance.now() - start) / 1000;
+  });
+  console.log(`plain fetch, the same 2,000 PUTs 4 at a time from the page (the browser's ceiling here): ${(2000 / seconds).toFixed(0)} rows/s`);
+  await context.close();
+}
+
+{
+  const { page, context } = await openImporter();
+  const client = await context.newCDPSession(page);
+  await client.send("Performance.enable");
+  await timeDrop(page, file(2000));
+  const seconds = await page.evaluate(async () => {
+    const root = document.querySelector("setter-contact-import").shadowRoot;
+    const summary = root.querySelector("#summary");
+    const done = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (summary.textContent.startsWith("Import finished")) { observer.disconnect(); resolve(performance.now()); }
+      });
+      observer.observe(summary, { childList: true, characterData: true, subtree: true });
+    });
+    const start = performance.now();
+    root.querySelector("#start").click();
+    return ((await done) - start) / 1000;
+  });
+  const summary = await page.locator("setter-contact-import #summary").textContent();
+  const wasm = await page.evaluate(async () => {
+    const bindings = await import("/setter-contacts.js");
+    const exports = await bindings.default();
+    return exports.memory.buffer.byteLength;
+  });
+  const metrics = Object.fromEntries((await client.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  const rss = proxyPid ? Number(readFileSync(`/proc/${proxyPid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)[1]) / 1024 : NaN;
+  const rate = 2000 / seconds;
+  console.log(`send 2,000 rows at concurrency 4: ${seconds.toFixed(2)} s, ${rate.toFixed(0)} rows/s; goal >= 1,000 rows/s: ${rate >= 1000 ? "yes" : "NO"} (${summary})`);
+  console.log(`page memory after: wasm linear memory ${(wasm / 1048576).toFixed(1)} MiB, JS heap used ${(metrics.JSHeapUsedSize / 1048576).toFixed(1)} MiB; contact-proxy RSS ${rss.toFixed(1)} MiB`);
+  await context.close();
+}
+
+await browser.close();
