@@ -191,12 +191,17 @@ fn audit_parameters(paged: bool) -> Value {
         json!({"name": name, "in": "query", "required": false, "description": description,
                "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
     };
+    // Empty means no filter, as a form with an empty input would send it.
+    let filter = |name: &str, description: &str| {
+        json!({"name": name, "in": "query", "required": false, "description": description,
+               "schema": {"type": "string", "maxLength": 200}})
+    };
     let mut parameters = vec![
         json!({"name": "contact", "in": "query", "required": false,
                "description": "KIND:VALUE, like id:101, waId:15551234567 or smsPhoneNumber:+15551234567",
                "schema": {"type": "string", "pattern": "^(id|waId|smsPhoneNumber):", "maxLength": 200}}),
-        text("actor", "The trusted user who made the changes"),
-        text("batch", "The bulk importer's run"),
+        filter("actor", "The trusted user who made the changes (empty: anyone)"),
+        filter("batch", "The bulk importer's run (empty: any, or none)"),
         text("since", "From this instant on (RFC 3339, or a date)"),
         text("until", "Up to this instant (RFC 3339, or a date)"),
     ];
@@ -204,8 +209,8 @@ fn audit_parameters(paged: bool) -> Value {
         parameters.push(json!({"name": "limit", "in": "query", "required": false,
             "schema": {"type": "integer", "minimum": 1, "maximum": 100}}));
         parameters.push(json!({"name": "cursor", "in": "query", "required": false,
-            "description": "The next of the previous page",
-            "schema": {"type": "string", "format": "uuid"}}));
+            "description": "The next of the previous page (empty: the first page)",
+            "schema": {"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "maxLength": 0}]}}));
     }
     parameters.into()
 }
