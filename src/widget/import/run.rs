@@ -243,6 +243,9 @@ impl Importer {
         };
         inner.written.clear();
         drop(inner);
+        // Shown before it is announced: a host that reads the element when
+        // the event comes sees the end, not the last throttled frame.
+        self.render_now();
         events::dispatch(&self.host, super::FINISHED, &detail);
     }
 
@@ -295,6 +298,8 @@ impl Importer {
             inner.written.clear();
         }
         self.pump();
+        // At once: the operator's own click, not an answer among hundreds.
+        self.render_now();
     }
 
     /// Offers the results (or the rows with problems) as a CSV download.
