@@ -65,31 +65,51 @@ impl Drop for WidgetHandle {
 /// `mount(element, { endpoint })` for host pages: mounts a form in `element`.
 #[wasm_bindgen(js_name = mount)]
 pub fn mount_js(element: HtmlElement, options: Option<Object>) -> Result<WidgetHandle, JsError> {
+    mount_with(&element, Config::new(Endpoint::Fixed(endpoint_option(options))))
+        .map_err(|err| JsError::new(&err.to_string()))
+}
+
+/// The `endpoint` of `mount`'s and `mountImport`'s options, or the default.
+pub(super) fn endpoint_option(options: Option<Object>) -> String {
     // Read with Reflect, not serde-wasm-bindgen's deserializer: that would
     // bring serde's error messages (and float formatting) into the wasm, some
     // 7.8 KiB gzip for this one option.
-    let endpoint = options
+    options
         .and_then(|options| Reflect::get(&options, &JsValue::from_str("endpoint")).ok())
         .and_then(|endpoint| endpoint.as_string())
-        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-    mount_with(&element, Config::new(Endpoint::Fixed(endpoint)))
-        .map_err(|err| JsError::new(&err.to_string()))
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned())
+}
+
+/// Where an element mounts: `host`'s shadow root (attached if it has none)
+/// and a fresh container of class `class`, not yet in the root.
+pub(super) struct Frame {
+    pub document: Document,
+    pub root: ShadowRoot,
+    pub container: HtmlElement,
+}
+
+impl Frame {
+    pub fn new(host: &HtmlElement, class: &str) -> Result<Frame, MountError> {
+        let document =
+            web_sys::window().and_then(|w| w.document()).ok_or(MountError::NoDocument)?;
+        let root = match host.shadow_root() {
+            Some(root) => root,
+            None => host
+                .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+                .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
+        };
+        let container: HtmlElement =
+            document.create_element("div").map_err(dom_error)?.unchecked_into();
+        container.set_class_name(class);
+        Ok(Frame { document, root, container })
+    }
 }
 
 /// Mounts a form in `host`'s shadow root (attached if it has none). A
 /// pre-rendered form found there is taken over: what was typed in it goes
 /// into the live form, as if typed there (`ui::prerender`).
 pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, MountError> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or(MountError::NoDocument)?;
-    let root = match host.shadow_root() {
-        Some(root) => root,
-        None => host
-            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-            .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
-    };
-    let container: HtmlElement =
-        document.create_element("div").map_err(dom_error)?.unchecked_into();
-    container.set_class_name(CONTAINER_CLASS);
+    let Frame { document, root, container } = Frame::new(host, CONTAINER_CLASS)?;
     let form = document.create_element("form").map_err(dom_error)?;
     form.set_class_name(FORM_CLASS);
     form.set_attribute("novalidate", "").map_err(dom_error)?;

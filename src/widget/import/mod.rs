@@ -21,14 +21,14 @@ mod run;
 
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::HtmlElement;
 
 use self::importer::Importer;
-use super::mount::{MountError, Sheets, adopt_styles, dom_error};
+use super::mount::{Frame, MountError, Sheets, adopt_styles, dom_error, endpoint_option};
 use super::transport::{FetchTransport, Transport};
-use super::{DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_MS, Endpoint};
+use super::{DEFAULT_TIMEOUT_MS, Endpoint};
 use crate::ui::import::markup::{self, IMPORT_CLASS};
 use crate::ui::vocabulary::CONTAINER_CLASS;
 
@@ -89,11 +89,7 @@ pub fn mount_import_js(
     element: HtmlElement,
     options: Option<Object>,
 ) -> Result<ImportHandle, JsError> {
-    let endpoint = options
-        .and_then(|options| Reflect::get(&options, &JsValue::from_str("endpoint")).ok())
-        .and_then(|endpoint| endpoint.as_string())
-        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-    mount_import_with(&element, ImportConfig::new(Endpoint::Fixed(endpoint)))
+    mount_import_with(&element, ImportConfig::new(Endpoint::Fixed(endpoint_option(options))))
         .map_err(|err| JsError::new(&err.to_string()))
 }
 
@@ -102,16 +98,8 @@ pub fn mount_import_with(
     host: &HtmlElement,
     config: ImportConfig,
 ) -> Result<ImportHandle, MountError> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or(MountError::NoDocument)?;
-    let root = match host.shadow_root() {
-        Some(root) => root,
-        None => host
-            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
-            .map_err(|_| MountError::NoShadowRoot(host.tag_name().to_ascii_lowercase()))?,
-    };
-    let container: HtmlElement =
-        document.create_element("div").map_err(dom_error)?.unchecked_into();
-    container.set_class_name(&format!("{CONTAINER_CLASS} {IMPORT_CLASS}"));
+    let Frame { document, root, container } =
+        Frame::new(host, &format!("{CONTAINER_CLASS} {IMPORT_CLASS}"))?;
     container.set_inner_html(&markup::importer());
     let importer = Importer::new(host.clone(), container.clone(), config)?;
     adopt_styles(&document, &root, Sheets::Importer);
