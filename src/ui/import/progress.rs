@@ -8,7 +8,7 @@
 //!   (`running` or `finished`), tab-separated;
 //! - `setter-import:<run>:<chunk>`: the answered rows among rows
 //!   `chunk * CHUNK_ROWS ..`, a line each (`row`, status, code, message).
-//!   Each answer rewrites one chunk, a few kilobytes, not the whole run;
+//!   Each answer rewrites one chunk, at most a few kilobytes, not the whole run;
 //! - `setter-import:<run>:edits`: the cells edited in place, a line each.
 //!
 //! A row is written as answered once its answer arrives; a row in flight at a
@@ -19,7 +19,9 @@ use super::answer::RowOutcome;
 /// The prefix of every key the importer stores.
 pub const PREFIX: &str = "setter-import:";
 /// How many rows' answers share one stored entry.
-pub const CHUNK_ROWS: u32 = 256;
+/// Small, since each answer rewrites its whole chunk: at 256 rows the writes
+/// averaged 5 KB and took 0.11 ms an answer in Chromium, at 32 under 1 KB.
+pub const CHUNK_ROWS: u32 = 32;
 
 /// FNV-1a, 64 bits: enough to tell files apart on one operator's browser,
 /// and no crypto in the wasm (`crypto.subtle` is also missing from the
@@ -213,8 +215,8 @@ mod tests {
         };
         assert_eq!(Meta::decode(&meta.encode()), Some(meta));
         assert_eq!(Meta::decode("v0\t1"), None);
-        assert_eq!(chunk_of(255), 0);
-        assert_eq!(chunk_of(256), 1);
+        assert_eq!(chunk_of(CHUNK_ROWS - 1), 0);
+        assert_eq!(chunk_of(CHUNK_ROWS), 1);
         assert_eq!(key("ab", "meta"), "setter-import:ab:meta");
     }
 }
