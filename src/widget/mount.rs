@@ -155,36 +155,39 @@ pub(super) enum Sheets {
 
 thread_local! {
     /// One constructed stylesheet per source for every instance: parsed once,
-    /// and not an inline `<style>`, so a strict `style-src` policy does not
-    /// block it.
-    static SHEETS: [Option<CssStyleSheet>; 2] = [CSS, IMPORT_CSS].map(|css| {
-        CssStyleSheet::new().ok().filter(|sheet| sheet.replace_sync(css).is_ok())
-    });
+    /// when the first element that needs it mounts (a page with only the form
+    /// never parses the importer's), and not an inline `<style>`, so a strict
+    /// `style-src` policy does not block it.
+    static FORM_SHEET: Option<CssStyleSheet> = constructed(CSS);
+    static IMPORT_SHEET: Option<CssStyleSheet> = constructed(IMPORT_CSS);
+}
+
+fn constructed(css: &str) -> Option<CssStyleSheet> {
+    CssStyleSheet::new().ok().filter(|sheet| sheet.replace_sync(css).is_ok())
 }
 
 pub(super) fn adopt_styles(document: &Document, root: &ShadowRoot, which: Sheets) {
-    let sources: &[(usize, &str)] = match which {
-        Sheets::Form => &[(0, CSS)],
-        Sheets::Importer => &[(0, CSS), (1, IMPORT_CSS)],
+    type Sheet = &'static std::thread::LocalKey<Option<CssStyleSheet>>;
+    let sources: &[(Sheet, &str)] = match which {
+        Sheets::Form => &[(&FORM_SHEET, CSS)],
+        Sheets::Importer => &[(&FORM_SHEET, CSS), (&IMPORT_SHEET, IMPORT_CSS)],
     };
-    SHEETS.with(|sheets| {
-        for &(index, css) in sources {
-            match &sheets[index] {
-                Some(sheet) => {
-                    let adopted = Array::from(&root.adopted_style_sheets());
-                    if !adopted.includes(sheet, 0) {
-                        adopted.push(sheet);
-                        root.set_adopted_style_sheets(&adopted);
-                    }
-                }
-                // A browser without constructable stylesheets gets <style> elements.
-                None => {
-                    if let Ok(style) = document.create_element("style") {
-                        style.set_text_content(Some(css));
-                        let _ = root.append_child(&style);
-                    }
+    for &(sheet, css) in sources {
+        sheet.with(|sheet| match sheet {
+            Some(sheet) => {
+                let adopted = Array::from(&root.adopted_style_sheets());
+                if !adopted.includes(sheet, 0) {
+                    adopted.push(sheet);
+                    root.set_adopted_style_sheets(&adopted);
                 }
             }
-        }
-    });
+            // A browser without constructable stylesheets gets <style> elements.
+            None => {
+                if let Ok(style) = document.create_element("style") {
+                    style.set_text_content(Some(css));
+                    let _ = root.append_child(&style);
+                }
+            }
+        });
+    }
 }
