@@ -42,6 +42,11 @@ pub fn key(run: &str, entry: &str) -> String {
     format!("{PREFIX}{run}:{entry}")
 }
 
+/// The key of a chunk's entry.
+pub fn chunk_key(run: &str, chunk: u32) -> String {
+    key(run, &chunk.to_string())
+}
+
 /// The chunk a row's answer is kept in.
 pub fn chunk_of(row: u32) -> u32 {
     row / CHUNK_ROWS
@@ -218,5 +223,6 @@ mod tests {
         assert_eq!(chunk_of(CHUNK_ROWS - 1), 0);
         assert_eq!(chunk_of(CHUNK_ROWS), 1);
         assert_eq!(key("ab", "meta"), "setter-import:ab:meta");
+        assert_eq!(chunk_key("ab", 3), "setter-import:ab:3");
     }
 }

@@ -31,6 +31,9 @@ pub(super) struct File {
 pub(super) struct Saved {
     pub run: String,
     pub meta: Meta,
+    /// Each stored chunk's text by chunk number (empty where none), read
+    /// once: counted for the offer, taken back on resume.
+    pub chunks: Vec<String>,
     pub answered: usize,
 }
 
@@ -232,18 +235,17 @@ impl Importer {
         let mut inner = self.inner.borrow_mut();
         inner.saved = Importer::run_id(&inner).and_then(|run| {
             let meta = Meta::decode(&browser::load(&progress::key(&run, "meta"))?)?;
-            let answered = (0..=progress::chunk_of(meta.rows))
-                .filter_map(|chunk| browser::load(&progress::key(&run, &chunk.to_string())))
-                .map(|text| progress::read_answers(&text).len())
-                .sum();
-            Some(Saved { run, meta, answered })
+            let chunks: Vec<String> = (0..=progress::chunk_of(meta.rows))
+                .map(|chunk| browser::load(&progress::chunk_key(&run, chunk)).unwrap_or_default())
+                .collect();
+            let answered = chunks.iter().map(|text| progress::read_answers(text).len()).sum();
+            Some(Saved { run, meta, chunks, answered })
         });
     }
 
     /// Takes the kept run back: its answers and edits, then sends the rest.
     pub fn resume_saved(self: &Rc<Self>) {
         let Some(saved) = self.inner.borrow_mut().saved.take() else { return };
-        let mut chunks = Vec::new();
         {
             let mut inner = self.inner.borrow_mut();
             let Some(import) = inner.import.as_mut() else { return };
@@ -252,21 +254,15 @@ impl Importer {
                     import.edit(row, column, text);
                 }
             }
-            for chunk in 0..=progress::chunk_of(saved.meta.rows) {
-                let Some(text) = browser::load(&progress::key(&saved.run, &chunk.to_string()))
-                else {
-                    continue;
-                };
-                for (row, outcome, code) in progress::read_answers(&text) {
+            for text in &saved.chunks {
+                for (row, outcome, code) in progress::read_answers(text) {
                     import.answer(row as usize, outcome, code);
                 }
-                chunks.resize(chunk as usize, String::new());
-                chunks.push(text);
             }
             inner.run = Some(Run {
                 id: saved.run,
                 batch: saved.meta.batch,
-                chunks,
+                chunks: saved.chunks,
                 began_ms: browser::now(),
                 answered_before: 0,
                 unkept: false,

@@ -45,8 +45,8 @@ impl Importer {
             if import.is_running() || import.mapping_error.is_some() {
                 return;
             }
-            import.start(browser::now() as u64);
             let now = browser::now();
+            import.start(now as u64);
             let mut run = match kept.take().filter(|run| run.id == run_id) {
                 Some(run) => run,
                 None => Run {
@@ -63,14 +63,8 @@ impl Importer {
             run.answered_before = import.answers().count();
             run.finished = false;
             let counts = import.counts();
-            let meta = Meta {
-                rows: counts.rows as u32,
-                batch: run.batch.clone(),
-                started_ms: now as u64,
-                finished: false,
-            };
             let edits = progress::write_edits(import.sheet.edits());
-            run.unkept = !(browser::store(&progress::key(&run.id, "meta"), &meta.encode())
+            run.unkept = !(run.store_meta(counts.rows)
                 && browser::store(&progress::key(&run.id, "edits"), &edits));
             *summary = format!(
                 "Sending {} rows, {} at a time.",
@@ -198,8 +192,7 @@ impl Importer {
             }
             let chunk = &mut run.chunks[index];
             progress::write_answer(chunk, row, &outcome, &code);
-            let key = progress::key(&run.id, &progress::chunk_of(row).to_string());
-            if !browser::store(&key, chunk) {
+            if !browser::store(&progress::chunk_key(&run.id, index as u32), chunk) {
                 run.unkept = true;
             }
         }
@@ -223,13 +216,7 @@ impl Importer {
         let not_sent = import.schedule.as_ref().map_or(0, |schedule| schedule.unsent().count());
         let counts = import.counts();
         if !cancelled {
-            let meta = Meta {
-                rows: counts.rows as u32,
-                batch: run.batch.clone(),
-                started_ms: run.began_ms as u64,
-                finished: true,
-            };
-            browser::store(&progress::key(&run.id, "meta"), &meta.encode());
+            run.store_meta(counts.rows);
         }
         *summary = finished_sentence(&counts, cancelled, not_sent);
         let detail = Finished {
@@ -314,6 +301,20 @@ impl Importer {
         } else {
             browser::download(&format!("{stem}-results.csv"), &import.results_csv());
         }
+    }
+}
+
+impl Run {
+    /// Writes the run's `meta` entry (`finished` as the run is now); false
+    /// if storage refused it.
+    fn store_meta(&self, rows: usize) -> bool {
+        let meta = Meta {
+            rows: rows as u32,
+            batch: self.batch.clone(),
+            started_ms: self.began_ms as u64,
+            finished: self.finished,
+        };
+        browser::store(&progress::key(&self.id, "meta"), &meta.encode())
     }
 }
 
