@@ -106,15 +106,12 @@ impl Config {
     }
 }
 
-/// Resolves after `ms` milliseconds (never, outside a window).
-pub(crate) async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(window) = web_sys::window() {
-            let timeout = i32::try_from(ms).unwrap_or(i32::MAX);
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, timeout);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+/// Resolves after `ms` milliseconds. Dropped early (the race in [`within`]
+/// lost), it clears its timer: every request races one, and a run of 50,000
+/// rows would otherwise leave one pending timer per answered row, each
+/// calling into the wasm when it fires long after.
+pub(crate) fn sleep(ms: u32) -> gloo_timers::future::TimeoutFuture {
+    gloo_timers::future::TimeoutFuture::new(ms)
 }
 
 /// Waits for `future` at most `ms` milliseconds; `None` when time ran out.

@@ -122,6 +122,17 @@ describe("the bulk importer", () => {
       }
     });
     assert.equal(byId(after, 1001).firstName, "Bulk0", "the held-back row did not win");
+    // Every row went with the run's X-Batch-Id, which the proxy checked and
+    // the trail kept: one batch for the run, the same in each row's entry.
+    const trail = async (id) => (await (await fetch(`${proxy.url}/api/audit?contact=id:${id}`)).json()).entries;
+    const batches = new Set();
+    for (const i of [0, 1, 499, 998]) {
+      const [entry] = await trail(rows[i + 1][0]);
+      assert.equal(`${entry.identifier.kind}:${entry.identifier.value}`, `id:${rows[i + 1][0]}`);
+      batches.add(entry.batch);
+    }
+    assert.equal(batches.size, 1, [...batches].join(" "));
+    assert.match([...batches][0], /^import-[0-9a-f]{16}$/);
     assert.deepEqual(byId(after, 201), byId(before, 201), "another organization's contact untouched");
 
     const [download] = await Promise.all([page.waitForEvent("download"), importer.part("download-results").click()]);
