@@ -473,6 +473,13 @@ mod tests {
         for part in ImportPart::ALL {
             assert!(html.contains(&format!("id='{}'", part.id())), "{part:?}");
         }
+        for action in ImportAction::ALL {
+            assert!(html.contains(&format!("id='{}'", action.as_str())), "{action:?}");
+        }
+        // The widget keeps the elements found at mount in these orders and
+        // indexes them by the enums' values.
+        assert!(ImportPart::ALL.iter().enumerate().all(|(i, part)| *part as usize == i));
+        assert!(ImportAction::ALL.iter().enumerate().all(|(i, action)| *action as usize == i));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use web_sys::{AbortController, Element, HtmlElement};
 use super::browser;
 use super::{ImportConfig, MountError};
 use crate::ui::import::mapping::{Mapping, Target, remembered_key};
-use crate::ui::import::markup::{ImportPart, group_digits, rows};
+use crate::ui::import::markup::{ImportAction, ImportPart, group_digits, rows};
 use crate::ui::import::model::Import;
 use crate::ui::import::progress::{self, Meta};
 use crate::ui::import::reader::{self, ReadError};
@@ -80,6 +80,8 @@ pub(super) struct Importer {
     pub container: HtmlElement,
     /// Every [`ImportPart`], in [`ImportPart::ALL`]'s order.
     parts: Vec<Element>,
+    /// Every [`ImportAction`]'s button, in [`ImportAction::ALL`]'s order.
+    actions: Vec<Element>,
     pub endpoint: Endpoint,
     pub transport: Rc<dyn Transport>,
     pub timeout_ms: u32,
@@ -98,17 +100,19 @@ impl Importer {
         container: HtmlElement,
         config: ImportConfig,
     ) -> Result<Rc<Importer>, MountError> {
-        let parts = ImportPart::ALL
+        let find = |id: &str| {
+            by_id(&container, id).ok_or_else(|| MountError::MissingElement(id.to_owned()))
+        };
+        let parts = ImportPart::ALL.iter().map(|part| find(part.id())).collect::<Result<_, _>>()?;
+        let actions = ImportAction::ALL
             .iter()
-            .map(|part| {
-                by_id(&container, part.id())
-                    .ok_or_else(|| MountError::MissingElement(part.id().to_owned()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|action| find(action.as_str()))
+            .collect::<Result<_, _>>()?;
         Ok(Rc::new(Importer {
             host,
             container,
             parts,
+            actions,
             endpoint: config.endpoint,
             transport: config.transport,
             timeout_ms: config.timeout_ms,
@@ -122,6 +126,10 @@ impl Importer {
 
     pub fn part(&self, part: ImportPart) -> &Element {
         &self.parts[part as usize]
+    }
+
+    pub fn action_button(&self, action: ImportAction) -> &Element {
+        &self.actions[action as usize]
     }
 
     /// At unmount: nothing more is sent, requests in flight are aborted.

@@ -227,10 +227,9 @@ impl Importer {
     }
 
     fn action(&self, action: ImportAction, hidden: bool, disabled: bool) {
-        if let Some(button) = crate::widget::dom::by_id(&self.container, action.as_str()) {
-            toggle(&button, "hidden", hidden.then_some(""));
-            toggle(&button, "disabled", disabled.then_some(""));
-        }
+        let button = self.action_button(action);
+        toggle(button, "hidden", hidden.then_some(""));
+        toggle(button, "disabled", disabled.then_some(""));
     }
 }
 
