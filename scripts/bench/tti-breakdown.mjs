@@ -2,6 +2,9 @@
 // files finished arriving, how long WebAssembly compiled and instantiated, and
 // when the form accepted input and when the widget was live; medians over N loads.
 //   node scripts/bench/tti-breakdown.mjs BASE_URL [LOADS]
+//   LATENCY_MS=40 node ...   every request delayed by that much (Chromium's own
+//     network emulation), as a dashboard across a network sees it: requests
+//     made one after another show there, not on loopback.
 
 // Debian's Chromium with the flags every browser test here uses.
 import { launchBrowser } from "../../tests/e2e/harness.mjs";
@@ -38,6 +41,12 @@ async function coldLoad() {
     };
     probe();
   });
+  if (process.env.LATENCY_MS) {
+    const client = await context.newCDPSession(page);
+    await client.send("Network.enable");
+    await client.send("Network.emulateNetworkConditions",
+      { offline: false, latency: Number(process.env.LATENCY_MS), downloadThroughput: -1, uploadThroughput: -1 });
+  }
   await page.goto(base + "/widget-form.html", { waitUntil: "commit" });
   await page.waitForFunction(() => window.__t.live, null, { timeout: 10_000 });
   const result = await page.evaluate(() => {

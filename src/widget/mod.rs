@@ -25,6 +25,7 @@ pub mod element;
 pub mod events;
 mod form;
 pub mod import;
+mod js;
 mod mount;
 pub mod transport;
 
