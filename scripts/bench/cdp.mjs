@@ -7,9 +7,8 @@
 // for 2,000 PUTs it is most of the browser's work: plain fetch of the same
 // 2,000 PUTs to the same proxy measured about 460 rows/s under Playwright and
 // 720 rows/s here, with the browser process's CPU falling from 1.07 to 0.34 ms
-// a request. This client
-// enables nothing: it only evaluates script in the page, so the figures are
-// the page's own.
+// a request. This client enables nothing: it only evaluates script in the
+// page, so the figures are the page's own.
 //
 // The protocol runs over a pipe (--remote-debugging-pipe: Chromium reads
 // commands on fd 3 and writes answers on fd 4, each message ending in NUL),
