@@ -55,11 +55,25 @@ export async function launch() {
   });
 
   return {
-    /** A page in a context of its own (fresh storage), at `url` once loaded. */
-    async open(url) {
+    /** Chromium's version, as "Chrome/…" says it. */
+    async version() {
+      return (await send("Browser.getVersion")).product.replace(/^[^/]*\//, "");
+    },
+    /**
+     * A page in a context of its own (fresh storage and cache), at `url` once
+     * loaded; `beforeLoad`, a script's text, runs in it before the page's own.
+     */
+    async open(url, { beforeLoad } = {}) {
       const { browserContextId } = await send("Target.createBrowserContext");
-      const { targetId } = await send("Target.createTarget", { url, browserContextId });
+      const { targetId } = await send("Target.createTarget",
+        { url: beforeLoad ? "about:blank" : url, browserContextId });
       const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
+      if (beforeLoad) {
+        // The Page domain only for this: its events are per page, not per request.
+        await send("Page.enable", {}, sessionId);
+        await send("Page.addScriptToEvaluateOnNewDocument", { source: beforeLoad }, sessionId);
+        await send("Page.navigate", { url }, sessionId);
+      }
       const page = {
         /** The value of `expression` in the page, promises awaited. */
         async evaluate(expression) {

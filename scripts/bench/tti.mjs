@@ -10,8 +10,10 @@
 // With BASELINE_URL (another build's files, served the same way), its widget
 // page is loaded too, interleaved with the others: a before/after in one run.
 
-// Debian's Chromium with the flags every browser test here uses.
-import { launchBrowser } from "../../tests/e2e/harness.mjs";
+// Debian's Chromium with the flags every browser test here uses, driven over a
+// bare DevTools pipe: Playwright's per-request instrumentation would weigh on
+// the widget's page (six requests) more than on the plain form's (one).
+import { launch } from "./cdp.mjs";
 
 const [base, loadsArg, baselineBase] = process.argv.slice(2);
 const loads = Number(loadsArg ?? 20);
@@ -21,33 +23,33 @@ const pages = {
   widget: { path: "/widget-form.html", inShadowRoot: true },
 };
 
-const browser = await launchBrowser();
+const browser = await launch();
+
+/** Runs in the page before its own scripts (so the page's CSP does not apply):
+ * looks for the input on every turn of the event loop and notes when it is
+ * there and enabled. Measuring inside the page keeps the driver's own latency
+ * out of both numbers. */
+function probe(shadow) {
+  const look = () => {
+    const root = shadow ? document.querySelector("setter-contact-form")?.shadowRoot : document;
+    const input = root?.querySelector('input[name="identifier"]');
+    const submit = root?.querySelector('button[type="submit"]');
+    const now = performance.now();
+    if (input && !input.disabled) window.__acceptsInputAt ??= now;
+    if (submit && !submit.disabled) window.__liveAt ??= now;
+    if (window.__acceptsInputAt === undefined || window.__liveAt === undefined) setTimeout(look, 0);
+  };
+  look();
+}
 
 async function coldLoad({ path, inShadowRoot, from = base }) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  // Injected before the page's own scripts (over the DevTools protocol, so the
-  // page's CSP does not apply): looks for the input on every turn of the event
-  // loop and notes when it is there and enabled. Measuring inside the page keeps
-  // the driver's own latency out of both numbers.
-  await page.addInitScript((shadow) => {
-    const probe = () => {
-      const root = shadow ? document.querySelector("setter-contact-form")?.shadowRoot : document;
-      const input = root?.querySelector('input[name="identifier"]');
-      const submit = root?.querySelector('button[type="submit"]');
-      const now = performance.now();
-      if (input && !input.disabled) window.__acceptsInputAt ??= now;
-      if (submit && !submit.disabled) window.__liveAt ??= now;
-      if (window.__acceptsInputAt === undefined || window.__liveAt === undefined) setTimeout(probe, 0);
-    };
-    probe();
-  }, inShadowRoot);
-  await page.goto(from + path, { waitUntil: "commit" });
-  const ready = await page.waitForFunction(
-    () => window.__liveAt !== undefined && { input: window.__acceptsInputAt, live: window.__liveAt },
-    null, { timeout: 10_000 });
-  const times = await ready.jsonValue();
-  await context.close();
+  const page = await browser.open(from + path, { beforeLoad: `(${probe})(${inShadowRoot})` });
+  await page.waitFor("window.__liveAt !== undefined", 10_000);
+  const times = await page.evaluate("({ input: window.__acceptsInputAt, live: window.__liveAt })");
+  await page.close();
+  // The browser tears a context down after closing it; let that finish, or
+  // it lands on the next load (the first page of each round was the slowest).
+  await new Promise((resolve) => setTimeout(resolve, 150));
   return times;
 }
 
@@ -60,25 +62,26 @@ const median = (values) => {
 if (baselineBase) pages.baseline = { ...pages.widget, from: baselineBase };
 for (const page of Object.values(pages)) await coldLoad(page); // warm the server, not the browser cache
 const times = { plain: [], oneScript: [], widget: [], live: [], baseline: [], baselineLive: [] };
+// Each round starts with the next page in turn, so that no page is always the
+// one loaded right after another page's context went away.
+const names = Object.keys(pages);
 for (let i = 0; i < loads; i++) {
-  times.plain.push((await coldLoad(pages.plain)).input);
-  times.oneScript.push((await coldLoad(pages.oneScript)).input);
-  const widget = await coldLoad(pages.widget);
-  times.widget.push(widget.input);
-  times.live.push(widget.live);
-  if (pages.baseline) {
-    const baseline = await coldLoad(pages.baseline);
-    times.baseline.push(baseline.input);
-    times.baselineLive.push(baseline.live);
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(i + k) % names.length];
+    const { input, live } = await coldLoad(pages[name]);
+    times[name].push(input);
+    if (name === "widget") times.live.push(live);
+    if (name === "baseline") times.baselineLive.push(live);
   }
 }
+const version = await browser.version();
 await browser.close();
 
 const line = (label, values) =>
   console.log(`${label.padEnd(34)} median ${median(values).toFixed(1).padStart(6)} ms   (min ${Math.min(...values).toFixed(1)}, max ${Math.max(...values).toFixed(1)})`);
 const plain = median(times.plain);
 const widget = median(times.widget);
-console.log(`cold loads: ${loads} each, interleaved, Chromium ${browser.version()}`);
+console.log(`cold loads: ${loads} each, interleaved, Chromium ${version}`);
 line("plain HTML form: accepts input", times.plain);
 line("  with one empty module script", times.oneScript);
 line("widget: accepts input", times.widget);
