@@ -25,10 +25,15 @@ pub enum Failure {
     TimedOut { seconds: u32 },
 }
 
+/// Whether an answer's status says the update was made: any 2xx.
+pub fn succeeded(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 /// Reads the proxy's answer: `Ok` for any 2xx, else the failure it describes.
 /// `envelope` is the answer's body read as the error envelope, when it is one.
 pub fn interpret(status: u16, envelope: Option<ErrorBody>) -> Result<(), Failure> {
-    if (200..300).contains(&status) {
+    if succeeded(status) {
         return Ok(());
     }
     match envelope {

@@ -55,7 +55,7 @@ impl RawResponse {
     /// the browser's own `JSON.parse` (see [`read_envelope`]). A success is
     /// never one, and is not parsed: an import reads thousands.
     pub fn envelope(&self) -> Option<ErrorBody> {
-        if (200..300).contains(&self.status) {
+        if crate::ui::outcome::succeeded(self.status) {
             return None;
         }
         read_envelope(&self.body)
@@ -90,9 +90,9 @@ pub struct FetchTransport;
 impl Transport for FetchTransport {
     fn send(&self, request: Request) -> Pending {
         Box::pin(async move {
-            let request = request.to_fetch().map_err(|_| TransportError::Network)?;
-            let network = |_| TransportError::Network;
-            let response = gloo_net::http::Request::from(request).send().await.map_err(network)?;
+            let request = request.to_fetch().map_err(no_answer)?;
+            let response =
+                gloo_net::http::Request::from(request).send().await.map_err(no_answer)?;
             // Read only where it means something: the headers object is one
             // more call into the browser, and an import makes thousands.
             let retry_after = match response.status() {
@@ -100,10 +100,15 @@ impl Transport for FetchTransport {
                 _ => None,
             }
             .and_then(|value| value.trim().parse().ok());
-            let body = response.text().await.map_err(network)?;
+            let body = response.text().await.map_err(no_answer)?;
             Ok(RawResponse { status: response.status(), body, retry_after })
         })
     }
+}
+
+/// Whatever the browser said of a failed request (see [`TransportError::Network`]).
+fn no_answer<E>(_: E) -> TransportError {
+    TransportError::Network
 }
 
 impl Request {
