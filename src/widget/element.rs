@@ -27,7 +27,7 @@ use web_sys::HtmlElement;
 
 use super::{Config, ELEMENT_NAME, Endpoint, mount_with};
 
-pub(super) use super::js::{define_element, hand_over, take_prerendered};
+use super::js::define_element;
 
 /// Defines `<setter-contact-form>` once; later calls do nothing.
 pub fn define() {

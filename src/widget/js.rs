@@ -8,8 +8,12 @@
 //!
 //! - the custom element class and the takeover of a pre-rendered form
 //!   ([`super::element`] says why they are JavaScript);
-//! - the importer's browser plumbing: files, bytes, the windows-1252 decoder, a
-//!   download, `localStorage` ([`super::import`]'s `browser` module says why).
+//! - the importer's browser plumbing: the file a pick or a drop names, its
+//!   bytes, the windows-1252 decoder, a download, `localStorage`. Each is DOM
+//!   plumbing with nothing to decide; in JavaScript they cost no wasm and need
+//!   no web-sys bindings (Blob, File, DataTransfer, Storage, TextDecoder...).
+//!   Storage that throws (private windows, quota, a sandboxed frame) reads as
+//!   absent and writes as `false`: the import goes on, unkept.
 
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;

@@ -7,7 +7,7 @@ use leptos::prelude::Owner;
 use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use super::{Config, DEFAULT_ENDPOINT, Endpoint, element, form};
+use super::{Config, DEFAULT_ENDPOINT, Endpoint, form, js};
 use crate::ui::css::{CSS, IMPORT_CSS};
 use crate::ui::markup::{self, Stage};
 use crate::ui::vocabulary::{CONTAINER_CLASS, FORM_CLASS};
@@ -130,11 +130,11 @@ pub fn mount_with(host: &HtmlElement, config: Config) -> Result<WidgetHandle, Mo
 
     // Last before the live form goes in: nothing that can fail comes between
     // taking what was typed and handing it over.
-    let typed = element::take_prerendered(&root);
+    let typed = js::take_prerendered(&root);
     adopt_styles(&document, &root, Sheets::Form);
     root.append_child(&container).map_err(dom_error)?;
     // Heard by the listener now, and rendered.
-    element::hand_over(&form, &typed);
+    js::hand_over(&form, &typed);
     Ok(WidgetHandle { mounted: Some(Mounted { wiring, owner, container }) })
 }
 

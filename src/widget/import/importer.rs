@@ -9,7 +9,6 @@ use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Element, HtmlElement};
 
-use super::browser;
 use super::{ImportConfig, MountError};
 use crate::ui::import::mapping::{Mapping, Target, remembered_key};
 use crate::ui::import::markup::{ImportAction, ImportPart, group_digits, rows};
@@ -18,6 +17,7 @@ use crate::ui::import::progress::{self, Meta};
 use crate::ui::import::reader::{self, ReadError};
 use crate::widget::Endpoint;
 use crate::widget::dom::by_id;
+use crate::widget::js;
 use crate::widget::transport::Transport;
 
 /// The file being imported, beside its table.
@@ -154,8 +154,8 @@ impl Importer {
             );
             return;
         }
-        let name = browser::file_name(&file);
-        let size = browser::file_size(&file) as usize;
+        let name = js::file_name(&file);
+        let size = js::file_size(&file) as usize;
         if let Err(err) = reader::check_size(size) {
             return self.file_failed(&name, &err);
         }
@@ -171,7 +171,7 @@ impl Importer {
             inner.written.clear();
         }
         self.say_file(&format!("Reading {name}…"));
-        let Ok(bytes) = browser::file_bytes(&file).await else {
+        let Ok(bytes) = js::file_bytes(&file).await else {
             return self.say_file(&format!(
                 "{name} could not be read: the browser refused it. Choose it again."
             ));
@@ -182,7 +182,7 @@ impl Importer {
         let (text, note) = match String::from_utf8(data) {
             Ok(text) => (text, ""),
             Err(_) => (
-                browser::windows1252(&bytes),
+                js::windows1252(&bytes),
                 " It is not UTF-8, so it was read as Windows-1252 (Excel's Western encoding): check that accented letters look right.",
             ),
         };
@@ -191,7 +191,7 @@ impl Importer {
             Err(err) => return self.file_failed(&name, &err),
         };
         drop(text);
-        let remembered = browser::load(&remembered_key(&table.headers))
+        let remembered = js::load(&remembered_key(&table.headers))
             .and_then(|text| Mapping::decode(&text, table.width()));
         let mut state = format!("{name}: {}, {} columns.", rows(table.len()), table.width());
         if !table.ragged.is_empty() {
@@ -242,9 +242,9 @@ impl Importer {
     fn look_for_saved(&self) {
         let mut inner = self.inner.borrow_mut();
         inner.saved = Importer::run_id(&inner).and_then(|run| {
-            let meta = Meta::decode(&browser::load(&progress::key(&run, "meta"))?)?;
+            let meta = Meta::decode(&js::load(&progress::key(&run, "meta"))?)?;
             let chunks: Vec<String> = (0..=progress::chunk_of(meta.rows))
-                .map(|chunk| browser::load(&progress::chunk_key(&run, chunk)).unwrap_or_default())
+                .map(|chunk| js::load(&progress::chunk_key(&run, chunk)).unwrap_or_default())
                 .collect();
             let answered = chunks.iter().map(|text| progress::read_answers(text).len()).sum();
             Some(Saved { run, meta, chunks, answered })
@@ -257,7 +257,7 @@ impl Importer {
         {
             let mut inner = self.inner.borrow_mut();
             let Some(import) = inner.import.as_mut() else { return };
-            if let Some(edits) = browser::load(&progress::key(&saved.run, "edits")) {
+            if let Some(edits) = js::load(&progress::key(&saved.run, "edits")) {
                 for (row, column, text) in progress::read_edits(&edits) {
                     import.edit(row, column, text);
                 }
@@ -271,7 +271,7 @@ impl Importer {
                 id: saved.run,
                 batch: saved.meta.batch,
                 chunks: saved.chunks,
-                began_ms: browser::now(),
+                began_ms: js::now(),
                 answered_before: 0,
                 unkept: false,
                 finished: saved.meta.finished,
@@ -298,7 +298,7 @@ impl Importer {
 
     /// Forgets every finished run kept in this browser.
     pub fn clear_finished(self: &Rc<Self>) {
-        let keys = browser::keys(progress::PREFIX);
+        let keys = js::keys(progress::PREFIX);
         let mut cleared = 0;
         for key in keys.iter().filter_map(|key| key.as_string()) {
             let Some(run) =
@@ -306,8 +306,7 @@ impl Importer {
             else {
                 continue;
             };
-            if browser::load(&key).and_then(|text| Meta::decode(&text)).is_some_and(|m| m.finished)
-            {
+            if js::load(&key).and_then(|text| Meta::decode(&text)).is_some_and(|m| m.finished) {
                 forget_run(run);
                 cleared += 1;
             }
@@ -332,10 +331,7 @@ impl Importer {
             }
             import.set_target(column, target);
             if import.mapping_error.is_none() {
-                browser::store(
-                    &remembered_key(&import.sheet.table.headers),
-                    &import.mapping.encode(),
-                );
+                js::store(&remembered_key(&import.sheet.table.headers), &import.mapping.encode());
             }
             inner.mapping_dirty = true;
             inner.written.clear();
@@ -373,7 +369,7 @@ impl Importer {
 /// Removes every entry of a kept run.
 fn forget_run(run: &str) {
     let prefix = format!("{}{run}:", progress::PREFIX);
-    for key in browser::keys(&prefix).iter().filter_map(|key| key.as_string()) {
-        browser::forget(&key);
+    for key in js::keys(&prefix).iter().filter_map(|key| key.as_string()) {
+        js::forget(&key);
     }
 }

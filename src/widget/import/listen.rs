@@ -9,10 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
-use super::browser;
 use super::importer::Importer;
 use crate::ui::import::markup::{COLUMN_ATTRIBUTE, ImportAction, ImportPart, ROW_ATTRIBUTE};
 use crate::ui::vocabulary::ACTION_ATTRIBUTE;
+use crate::widget::js;
 
 /// The events heard on the container.
 const EVENTS: [&str; 5] = ["click", "change", "dragover", "dragleave", "drop"];
@@ -133,7 +133,7 @@ fn heard(importer: &Rc<Importer>, ev: &web_sys::Event) {
 
 /// Reads the file an event names.
 fn open(importer: &Rc<Importer>, ev: &web_sys::Event) {
-    let file = browser::file_of(ev);
+    let file = js::file_of(ev);
     if file.is_null() {
         return;
     }

@@ -13,7 +13,6 @@
 //! theme it. No pre-rendered template: its first screen is one file button,
 //! which nobody uses in the moment the wasm takes to arrive.
 
-mod browser;
 mod importer;
 mod listen;
 mod render;
@@ -121,7 +120,7 @@ pub fn define() {
             }
         }
     });
-    if super::element::define_element(IMPORT_ELEMENT_NAME, connect.as_ref()) {
+    if super::js::define_element(IMPORT_ELEMENT_NAME, connect.as_ref()) {
         connect.forget();
     }
 }

@@ -22,7 +22,7 @@ use crate::ui::import::model::{Counts, Import};
 use crate::ui::import::schedule::RunState;
 use crate::widget::dom::set_value;
 use crate::widget::dom::{set_text, show_text, toggle};
-use crate::widget::sleep;
+use crate::widget::{js, sleep};
 
 /// The shortest time between two renders during a run, in milliseconds.
 const FRAME_MS: u32 = 250;
@@ -38,7 +38,7 @@ impl Importer {
             return;
         }
         let running = self.inner.borrow().import.as_ref().is_some_and(|import| import.is_running());
-        let since = super::browser::now() - self.rendered_at.get();
+        let since = js::now() - self.rendered_at.get();
         let wait = if running {
             (f64::from(FRAME_MS) - since).clamp(0.0, f64::from(FRAME_MS)) as u32
         } else {
@@ -56,7 +56,7 @@ impl Importer {
 
     /// Renders everything now.
     pub fn render_now(&self) {
-        self.rendered_at.set(super::browser::now());
+        self.rendered_at.set(js::now());
         // Layout is read before anything is written: a read after a write
         // would make the browser lay the page out there and then.
         let scroller = self.part(ImportPart::Table);
@@ -152,7 +152,7 @@ impl Importer {
             group_digits(counts.remaining)
         );
         let Some(run) = inner.run.as_ref().filter(|run| !run.finished) else { return text };
-        let now = super::browser::now();
+        let now = js::now();
         let seconds = (now - run.began_ms) / 1000.0;
         let sent_here = answered.saturating_sub(run.answered_before);
         if seconds >= 1.0 && sent_here > 0 {

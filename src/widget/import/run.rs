@@ -7,7 +7,6 @@ use std::rc::Rc;
 use serde::Serialize;
 use web_sys::AbortController;
 
-use super::browser;
 use super::importer::{Importer, Inner, Run};
 use crate::ui::import::answer::{self, RowOutcome};
 use crate::ui::import::check;
@@ -16,6 +15,7 @@ use crate::ui::import::model::Counts;
 use crate::ui::import::progress::{self, Meta};
 use crate::ui::import::schedule::{Next, RunState};
 use crate::ui::outcome::{self, Failure};
+use crate::widget::js;
 use crate::widget::transport::Request;
 use crate::widget::{events, sleep, within};
 
@@ -45,7 +45,7 @@ impl Importer {
             if import.is_running() || import.mapping_error.is_some() {
                 return;
             }
-            let now = browser::now();
+            let now = js::now();
             import.start(now as u64);
             let mut run = match kept.take().filter(|run| run.id == run_id) {
                 Some(run) => run,
@@ -65,7 +65,7 @@ impl Importer {
             let counts = import.counts();
             let edits = progress::write_edits(import.sheet.edits());
             run.unkept = !(run.store_meta(counts.rows)
-                && browser::store(&progress::key(&run.id, "edits"), &edits));
+                && js::store(&progress::key(&run.id, "edits"), &edits));
             *summary = format!(
                 "Sending {} rows, {} at a time.",
                 group_digits(counts.remaining),
@@ -83,7 +83,7 @@ impl Importer {
             return;
         }
         loop {
-            let now = browser::now();
+            let now = js::now();
             let next = {
                 let mut inner = self.inner.borrow_mut();
                 match inner.import.as_mut().and_then(|import| import.schedule.as_mut()) {
@@ -171,7 +171,7 @@ impl Importer {
     /// Takes one answer: the schedule's decision, and the row's outcome kept
     /// at once when it is final.
     fn answered(self: &Rc<Self>, row: u32, verdict: answer::Verdict) {
-        let now = browser::now();
+        let now = js::now();
         let mut inner = self.inner.borrow_mut();
         let Inner { import: Some(import), run, summary, .. } = &mut *inner else { return };
         let Some(schedule) = import.schedule.as_mut() else { return };
@@ -192,7 +192,7 @@ impl Importer {
             }
             let chunk = &mut run.chunks[index];
             progress::write_answer(chunk, row, &outcome, &code);
-            if !browser::store(&progress::chunk_key(&run.id, index as u32), chunk) {
+            if !js::store(&progress::chunk_key(&run.id, index as u32), chunk) {
                 run.unkept = true;
             }
         }
@@ -297,9 +297,9 @@ impl Importer {
         };
         let stem = file.name.rsplit_once('.').map_or(file.name.as_str(), |(stem, _)| stem);
         if problems_only {
-            browser::download(&format!("{stem}-problems.csv"), &import.problems_csv());
+            js::download(&format!("{stem}-problems.csv"), &import.problems_csv());
         } else {
-            browser::download(&format!("{stem}-results.csv"), &import.results_csv());
+            js::download(&format!("{stem}-results.csv"), &import.results_csv());
         }
     }
 }
@@ -314,7 +314,7 @@ impl Run {
             started_ms: self.began_ms as u64,
             finished: self.finished,
         };
-        browser::store(&progress::key(&self.id, "meta"), &meta.encode())
+        js::store(&progress::key(&self.id, "meta"), &meta.encode())
     }
 }
 
